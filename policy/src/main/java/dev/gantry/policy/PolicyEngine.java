@@ -4,8 +4,9 @@ package dev.gantry.policy;
  * Evaluates Gantry's admission and placement policies, written in Rego and evaluated by real Open
  * Policy Agent, never re-implemented in Java.
  *
- * <p>Inputs and results follow the documented policy input schema ({@code docs/policy-guide.md}).
- * The control plane calls an engine from many request and scheduler threads at once, so every
+ * <p>Inputs and results follow the documented policy input schema ({@code docs/policy-input.md};
+ * the JSON Schema is {@code dev/gantry/policy/input.schema.json} on the class path). The control
+ * plane calls an engine from many request and scheduler threads at once, so every
  * implementation is thread-safe. Evaluation may block briefly (an OPA server round trip); it never
  * returns a made-up decision: when no decision can be made it throws {@link PolicyException}, and
  * the caller must fail closed.

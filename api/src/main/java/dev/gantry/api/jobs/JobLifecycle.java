@@ -1,0 +1,284 @@
+package dev.gantry.api.jobs;
+
+import dev.gantry.spi.RunHandle;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns every change of a job's state and writes the event for it in the same transaction, so the
+ * stored history always matches the stored state.
+ *
+ * <p>The API threads, the scheduler and the monitor all call it concurrently. Changes to one job are
+ * serialised by a lock striped on the job id, and each method re-reads the job inside its
+ * transaction before deciding, so a decision is never made on a stale copy. Methods block on the
+ * database; a failed transaction changes nothing and its exception reaches the caller.
+ */
+@Singleton
+public class JobLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
+    private static final int LOCK_STRIPES = 64;
+
+    private final JobRepository jobs;
+    private final AttemptRepository attempts;
+    private final EventRepository events;
+    private final LabelRepository labels;
+    private final TransactionOperations<Connection> transactions;
+    private final Clock clock;
+    private final JobSpecJson specs;
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+
+    public JobLifecycle(
+            JobRepository jobs,
+            AttemptRepository attempts,
+            EventRepository events,
+            LabelRepository labels,
+            TransactionOperations<Connection> transactions,
+            Clock clock,
+            JobSpecJson specs) {
+        this.jobs = jobs;
+        this.attempts = attempts;
+        this.events = events;
+        this.labels = labels;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.specs = specs;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    /** Stores a newly admitted job in {@link JobState#PENDING} with its labels and first event. */
+    public JobRecord create(JobRecord job, Map<String, String> jobLabels, String message) {
+        inTransaction(() -> {
+            jobs.save(job);
+            jobLabels.forEach((name, value) -> labels.save(new LabelRecord(new LabelRecord.Key(job.id(), name), value)));
+            events.save(event(job.id(), "SUBMITTED", JobState.PENDING, null, message));
+            return job;
+        });
+        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("tenant", job.tenant())
+                .addKeyValue("traceId", job.traceId()).log("job admitted");
+        return job;
+    }
+
+    /**
+     * Records the job's next attempt on {@code backendId} and moves the job to
+     * {@link JobState#SCHEDULED}. Returns empty when the job is no longer waiting, for example
+     * because it was cancelled since the scheduler read it.
+     */
+    public Optional<AttemptRecord> beginAttempt(String jobId, String backendId) {
+        return locked(jobId, () -> inTransaction(() -> {
+            JobRecord job = jobs.findById(jobId).orElse(null);
+            if (job == null || job.cancelRequested() || !isWaiting(job.state())) {
+                return Optional.<AttemptRecord>empty();
+            }
+            int number = job.attemptCount() + 1;
+            Instant now = clock.instant();
+            var attempt = new AttemptRecord(
+                    jobId + "-" + number, jobId, number, backendId, null, null, AttemptState.SCHEDULED, now,
+                    null, null, null, null, null, null);
+            attempts.save(attempt);
+            jobs.updateForAttempt(jobId, JobState.SCHEDULED.name(), number, now);
+            events.save(event(jobId, "SCHEDULED", JobState.SCHEDULED, number, "placed on backend " + backendId));
+            return Optional.of(attempt);
+        }));
+    }
+
+    /** Stores the handle a backend issued for an attempt. */
+    public AttemptRecord launched(AttemptRecord attempt, RunHandle handle) {
+        return locked(attempt.jobId(), () -> inTransaction(() -> {
+            AttemptRecord current = attempts.findById(attempt.id()).orElseThrow();
+            var updated = new AttemptRecord(
+                    current.id(), current.jobId(), current.number(), current.backendId(), handle.reference(),
+                    handle.formatVersion(), current.state(), current.createdAt(), current.startedAt(),
+                    current.endedAt(), current.exitCode(), current.exitSignal(), current.endReason(),
+                    current.message());
+            attempts.update(updated);
+            return updated;
+        }));
+    }
+
+    /**
+     * Takes back an attempt the backend refused for lack of room, as if it never happened: the job
+     * waits again in {@link JobState#PENDING} (or {@link JobState#RETRYING}) without losing an attempt.
+     */
+    public void requeue(AttemptRecord attempt, String reason) {
+        locked(attempt.jobId(), () -> inTransaction(() -> {
+            JobRecord job = jobs.findById(attempt.jobId()).orElseThrow();
+            attempts.deleteById(attempt.id());
+            JobState state = attempt.number() > 1 ? JobState.RETRYING : JobState.PENDING;
+            jobs.updateForAttempt(job.id(), state.name(), attempt.number() - 1, clock.instant());
+            jobs.updateWaitingReason(job.id(), reason, clock.instant());
+            events.save(event(job.id(), "REQUEUED", state, attempt.number(), reason));
+            return null;
+        }));
+    }
+
+    /** Records that an attempt's work is executing; repeated calls change nothing. */
+    public void started(AttemptRecord attempt, Instant startedAt) {
+        boolean changed = locked(attempt.jobId(), () -> inTransaction(() -> {
+            AttemptRecord current = attempts.findById(attempt.id()).orElse(null);
+            if (current == null || current.state() != AttemptState.SCHEDULED) {
+                return false;
+            }
+            attempts.update(withProgress(current, AttemptState.RUNNING, startedAt));
+            JobRecord job = jobs.findById(attempt.jobId()).orElseThrow();
+            if (job.state() == JobState.SCHEDULED) {
+                jobs.updateState(job.id(), JobState.RUNNING.name(), null, null, clock.instant());
+                events.save(event(job.id(), "RUNNING", JobState.RUNNING, current.number(), "running"));
+            }
+            return true;
+        }));
+        if (changed) {
+            LOG.atInfo().addKeyValue("jobId", attempt.jobId()).addKeyValue("attempt", attempt.number())
+                    .addKeyValue("backendId", attempt.backendId()).log("attempt running");
+        }
+    }
+
+    /**
+     * Records how an attempt ended and decides what happens to the job: completed, retried after a
+     * backoff, failed, or cancelled. Repeated calls for an ended attempt change nothing.
+     *
+     * @return the job's state afterwards
+     */
+    public JobState ended(AttemptRecord attempt, AttemptEnd end) {
+        JobState outcome = locked(attempt.jobId(), () -> inTransaction(() -> {
+            AttemptRecord current = attempts.findById(attempt.id()).orElse(null);
+            JobRecord job = jobs.findById(attempt.jobId()).orElseThrow();
+            if (current == null || current.state() == AttemptState.ENDED) {
+                return job.state();
+            }
+            attempts.update(withEnd(current, end));
+            return decideAfter(job, current, end);
+        }));
+        LOG.atInfo().addKeyValue("jobId", attempt.jobId()).addKeyValue("attempt", attempt.number())
+                .addKeyValue("backendId", attempt.backendId()).addKeyValue("endReason", end.reason())
+                .addKeyValue("exitCode", end.exitCode()).addKeyValue("jobState", outcome).log("attempt ended");
+        return outcome;
+    }
+
+    /**
+     * Asks for a job to be cancelled. A waiting job is cancelled at once; a job with an active
+     * attempt is marked, and the monitor stops its run and then records the cancellation. Cancelling
+     * a job that has ended changes nothing.
+     *
+     * @return the job afterwards, or empty when there is no such job
+     */
+    public Optional<JobRecord> requestCancel(String jobId) {
+        Optional<JobRecord> result = locked(jobId, () -> inTransaction(() -> {
+            JobRecord job = jobs.findById(jobId).orElse(null);
+            if (job == null || job.state().isTerminal() || job.cancelRequested()) {
+                return Optional.ofNullable(job);
+            }
+            Instant now = clock.instant();
+            jobs.markCancelRequested(jobId, now);
+            if (isWaiting(job.state())) {
+                jobs.updateState(jobId, JobState.CANCELLED.name(), null, null, now);
+                events.save(event(jobId, "CANCELLED", JobState.CANCELLED, null, "cancelled before it ran"));
+            } else {
+                events.save(event(jobId, "CANCEL_REQUESTED", job.state(), job.attemptCount(), "cancel requested"));
+            }
+            return jobs.findById(jobId);
+        }));
+        result.ifPresent(job -> LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("tenant", job.tenant())
+                .addKeyValue("traceId", job.traceId()).log("job cancel requested"));
+        return result;
+    }
+
+    /** Notes why a waiting job cannot start yet, when that reason changed. */
+    public void waiting(JobRecord job, String reason) {
+        if (reason.equals(job.waitingReason())) {
+            return;
+        }
+        locked(job.id(), () -> inTransaction(() -> {
+            jobs.updateWaitingReason(job.id(), reason, clock.instant());
+            return null;
+        }));
+    }
+
+    private JobState decideAfter(JobRecord job, AttemptRecord attempt, AttemptEnd end) {
+        Instant now = clock.instant();
+        JobState next = nextState(job, end);
+        Instant nextRunAt = null;
+        if (next == JobState.RETRYING) {
+            var spec = specs.read(job.spec()).retry();
+            nextRunAt = now.plus(spec.backoffBefore(job.attemptCount() + 1));
+        }
+        jobs.updateState(job.id(), next.name(), nextRunAt, null, now);
+        events.save(event(job.id(), "ATTEMPT_ENDED", next, attempt.number(), end.describe()));
+        String message = switch (next) {
+            case RETRYING -> "attempt " + (attempt.number() + 1) + " of " + job.maxAttempts() + " at " + nextRunAt;
+            case COMPLETED -> "completed";
+            case CANCELLED -> "cancelled";
+            case FAILED -> "failed after " + attempt.number() + " attempt(s): " + end.describe();
+            case PENDING, SCHEDULED, RUNNING -> next.name().toLowerCase();
+        };
+        events.save(event(job.id(), next.name(), next, attempt.number(), message));
+        return next;
+    }
+
+    private static JobState nextState(JobRecord job, AttemptEnd end) {
+        if (end.reason() == EndReason.EXITED && end.exitCode() != null && end.exitCode() == 0) {
+            return JobState.COMPLETED;
+        }
+        if (job.cancelRequested() || end.reason() == EndReason.CANCELLED) {
+            return JobState.CANCELLED;
+        }
+        if (end.retryable() && job.attemptCount() < job.maxAttempts()) {
+            return JobState.RETRYING;
+        }
+        return JobState.FAILED;
+    }
+
+    private static boolean isWaiting(JobState state) {
+        return state == JobState.PENDING || state == JobState.RETRYING;
+    }
+
+    private static AttemptRecord withProgress(AttemptRecord a, AttemptState state, Instant startedAt) {
+        return new AttemptRecord(
+                a.id(), a.jobId(), a.number(), a.backendId(), a.handleReference(), a.handleVersion(), state,
+                a.createdAt(), startedAt, a.endedAt(), a.exitCode(), a.exitSignal(), a.endReason(), a.message());
+    }
+
+    private static AttemptRecord withEnd(AttemptRecord a, AttemptEnd end) {
+        Instant startedAt = a.startedAt() != null ? a.startedAt() : end.startedAt();
+        return new AttemptRecord(
+                a.id(), a.jobId(), a.number(), a.backendId(), a.handleReference(), a.handleVersion(),
+                AttemptState.ENDED, a.createdAt(), startedAt, end.endedAt(), end.exitCode(), end.signal(),
+                end.reason(), truncate(end.message()));
+    }
+
+    private EventRecord event(String jobId, String type, JobState state, Integer attempt, String message) {
+        return new EventRecord(null, jobId, clock.instant(), type, state, attempt, truncate(message));
+    }
+
+    private static String truncate(String message) {
+        if (message == null || message.length() <= 2000) {
+            return message;
+        }
+        return message.substring(0, 2000);
+    }
+
+    private <T> T inTransaction(Supplier<T> work) {
+        return transactions.executeWrite(status -> work.get());
+    }
+
+    private <T> T locked(String jobId, Supplier<T> work) {
+        ReentrantLock lock = locks[Math.floorMod(jobId.hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.gantry.api.jobs;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import java.time.Instant;
+
+/**
+ * A stored job: its descriptor as admitted and where it is now.
+ *
+ * @param spec the descriptor in its REST form with every default written out
+ * @param requestDigest SHA-256 of the request as received, to compare idempotent retries
+ * @param admission the admission decision as JSON
+ * @param waitingReason why the job is still waiting, when it is
+ * @param nextRunAt when a job in {@link JobState#RETRYING} may start its next attempt
+ */
+@MappedEntity("jobs")
+public record JobRecord(
+        @Id String id,
+        String tenant,
+        String name,
+        JobState state,
+        int priority,
+        String spec,
+        @Nullable String idempotencyKey,
+        String requestDigest,
+        String traceId,
+        String admission,
+        @Nullable String waitingReason,
+        int maxAttempts,
+        int attemptCount,
+        boolean cancelRequested,
+        @Nullable Instant nextRunAt,
+        Instant createdAt,
+        Instant updatedAt) {
+}

@@ -1,0 +1,42 @@
+package dev.gantry.api.jobs;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Stored jobs. State changes go through {@link JobLifecycle}, which also writes their events. */
+@JdbcRepository(dialect = Dialect.H2)
+public interface JobRepository extends CrudRepository<JobRecord, String> {
+
+    Optional<JobRecord> findByTenantAndIdempotencyKey(String tenant, String idempotencyKey);
+
+    @Query("""
+            SELECT * FROM jobs
+            WHERE cancel_requested = FALSE
+              AND (state = 'PENDING' OR (state = 'RETRYING' AND next_run_at <= :now))
+            ORDER BY priority DESC, created_at, id
+            LIMIT :limit""")
+    List<JobRecord> findRunnable(Instant now, int limit);
+
+    @Query("""
+            UPDATE jobs SET state = :state, next_run_at = :nextRunAt, waiting_reason = :waitingReason,
+                updated_at = :now
+            WHERE id = :id""")
+    void updateState(
+            String id, String state, @Nullable Instant nextRunAt, @Nullable String waitingReason, Instant now);
+
+    @Query("UPDATE jobs SET state = :state, attempt_count = :attemptCount, waiting_reason = NULL, "
+            + "next_run_at = NULL, updated_at = :now WHERE id = :id")
+    void updateForAttempt(String id, String state, int attemptCount, Instant now);
+
+    @Query("UPDATE jobs SET waiting_reason = :waitingReason, updated_at = :now WHERE id = :id")
+    void updateWaitingReason(String id, String waitingReason, Instant now);
+
+    @Query("UPDATE jobs SET cancel_requested = TRUE, updated_at = :now WHERE id = :id")
+    void markCancelRequested(String id, Instant now);
+}

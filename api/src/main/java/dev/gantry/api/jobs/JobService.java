@@ -1,0 +1,197 @@
+package dev.gantry.api.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.api.policy.PolicyInputs;
+import dev.gantry.api.scheduling.Wakeups;
+import dev.gantry.policy.AdmissionDecision;
+import dev.gantry.policy.PolicyEngine;
+import dev.gantry.policy.PolicyException;
+import io.micronaut.data.exceptions.DataAccessException;
+import jakarta.inject.Singleton;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits, reads and cancels jobs for the REST API.
+ *
+ * <p>A submission is validated, decided by admission policy, and stored with its first event in one
+ * transaction before the caller hears back, so an acknowledged job is never lost. Policy that cannot
+ * decide means no admission. Called concurrently from request threads; blocks on the database and
+ * on policy evaluation.
+ */
+@Singleton
+public class JobService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
+
+    private final JobSpecJson specs;
+    private final JobRepository jobs;
+    private final AttemptRepository attempts;
+    private final JobLifecycle lifecycle;
+    private final PolicyEngine policy;
+    private final PolicyInputs inputs;
+    private final Wakeups wakeups;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public JobService(
+            JobSpecJson specs,
+            JobRepository jobs,
+            AttemptRepository attempts,
+            JobLifecycle lifecycle,
+            PolicyEngine policy,
+            PolicyInputs inputs,
+            Wakeups wakeups,
+            ObjectMapper mapper,
+            Clock clock) {
+        this.specs = specs;
+        this.jobs = jobs;
+        this.attempts = attempts;
+        this.lifecycle = lifecycle;
+        this.policy = policy;
+        this.inputs = inputs;
+        this.wakeups = wakeups;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /**
+     * Admits and stores a job, or returns the job an earlier identical submission with the same
+     * idempotency key created.
+     *
+     * @param body the request body as parsed JSON
+     * @param idempotencyKey the client's {@code Idempotency-Key}, or null
+     * @throws dev.gantry.api.web.InvalidRequestException when the descriptor is invalid
+     * @throws JobDeniedException when admission policy denies the job
+     * @throws IdempotencyConflictException when the key was used with a different body
+     * @throws PolicyUnavailableException when no admission decision could be made
+     */
+    public SubmitResult submit(JsonNode body, String idempotencyKey) {
+        JobSpec spec = specs.parse(body);
+        String specText = specs.toText(spec);
+        String digest = TraceIds.sha256(specText);
+        Optional<JobRecord> earlier = findEarlier(spec.tenant(), idempotencyKey, digest);
+        if (earlier.isPresent()) {
+            return new SubmitResult(view(earlier.get()), false);
+        }
+        AdmissionDecision decision = admit(spec);
+        JobRecord job = newJob(spec, specText, idempotencyKey, digest, decision);
+        try {
+            lifecycle.create(job, spec.labels(), "admitted by policy revision " + decision.revision());
+        } catch (DataAccessException e) {
+            // Two submissions with one idempotency key raced; the unique index let one in.
+            Optional<JobRecord> winner = findEarlier(spec.tenant(), idempotencyKey, digest);
+            if (winner.isPresent()) {
+                return new SubmitResult(view(winner.get()), false);
+            }
+            throw e;
+        }
+        wakeups.wakeScheduler();
+        return new SubmitResult(view(jobs.findById(job.id()).orElseThrow()), true);
+    }
+
+    /** The job with this id, with its attempts. */
+    public JobView find(String jobId) {
+        return view(jobs.findById(jobId).orElseThrow(() -> new JobNotFoundException(jobId)));
+    }
+
+    /** The stored record of a job. */
+    public JobRecord record(String jobId) {
+        return jobs.findById(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+    }
+
+    /** The attempts of a job, oldest first. */
+    public List<AttemptRecord> attemptsOf(String jobId) {
+        return attempts.findByJobIdOrderByNumber(jobId);
+    }
+
+    /**
+     * Cancels a job: at once when it is waiting, through its backend when it is running. Cancelling
+     * an ended job changes nothing.
+     */
+    public JobView cancel(String jobId) {
+        lifecycle.requestCancel(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        wakeups.wakeMonitor();
+        return find(jobId);
+    }
+
+    /** Shows a stored job, with its attempts when {@code withAttempts}. */
+    JobView view(JobRecord job, boolean withAttempts) {
+        List<JobView.AttemptView> attemptViews = withAttempts
+                ? attempts.findByJobIdOrderByNumber(job.id()).stream().map(JobView.AttemptView::of).toList()
+                : List.of();
+        JobSpec spec = specs.read(job.spec());
+        return new JobView(
+                job.id(), job.name(), job.tenant(), job.state(), spec.labels(), job.priority(), job.traceId(),
+                job.cancelRequested(), job.waitingReason(), job.nextRunAt(), job.createdAt(), job.updatedAt(),
+                job.attemptCount(), job.maxAttempts(), JobSpecJson.write(spec), tree(job.admission()),
+                attemptViews);
+    }
+
+    private JobView view(JobRecord job) {
+        return view(job, true);
+    }
+
+    private Optional<JobRecord> findEarlier(String tenant, String idempotencyKey, String digest) {
+        if (idempotencyKey == null) {
+            return Optional.empty();
+        }
+        Optional<JobRecord> earlier = jobs.findByTenantAndIdempotencyKey(tenant, idempotencyKey);
+        if (earlier.isPresent() && !earlier.get().requestDigest().equals(digest)) {
+            throw new IdempotencyConflictException(idempotencyKey, earlier.get().id());
+        }
+        return earlier;
+    }
+
+    private AdmissionDecision admit(JobSpec spec) {
+        AdmissionDecision decision;
+        try {
+            decision = policy.admit(inputs.admission(spec));
+        } catch (PolicyException e) {
+            LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("admission policy unavailable");
+            throw new PolicyUnavailableException("no admission decision could be made: " + e.getMessage(), e);
+        }
+        if (!decision.allowed()) {
+            LOG.atInfo().addKeyValue("tenant", spec.tenant()).addKeyValue("revision", decision.revision())
+                    .addKeyValue("inputDigest", decision.inputDigest()).log("job denied");
+            throw new JobDeniedException(decision);
+        }
+        return decision;
+    }
+
+    private JobRecord newJob(
+            JobSpec spec, String specText, String idempotencyKey, String digest, AdmissionDecision decision) {
+        Instant now = clock.instant();
+        return new JobRecord(
+                UUID.randomUUID().toString(), spec.tenant(), spec.name(), JobState.PENDING, spec.priority(),
+                specText, idempotencyKey, digest, TraceIds.newTraceId(), decisionText(decision), null,
+                spec.retry().maxAttempts(), 0, false, null, now, now);
+    }
+
+    private String decisionText(AdmissionDecision decision) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("allowed", decision.allowed());
+        node.set("reasons", mapper.valueToTree(decision.reasons()));
+        node.put("revision", decision.revision());
+        node.put("inputDigest", decision.inputDigest());
+        node.put("evaluationMicros", decision.evaluationTime().toNanos() / 1000);
+        return node.toString();
+    }
+
+    private JsonNode tree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("stored admission decision is not valid JSON", e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.gantry.api.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as the REST API shows it.
+ *
+ * @param spec the descriptor as admitted, every default written out
+ * @param admission the admission decision: allowed, reasons, policy revision, input digest
+ * @param waitingReason why a waiting job has not started, when it has not
+ * @param nextRunAt when a retrying job starts its next attempt
+ * @param attempts every attempt so far, oldest first; empty in listings
+ */
+public record JobView(
+        String id,
+        String name,
+        String tenant,
+        JobState state,
+        Map<String, String> labels,
+        int priority,
+        String traceId,
+        boolean cancelRequested,
+        String waitingReason,
+        Instant nextRunAt,
+        Instant createdAt,
+        Instant updatedAt,
+        int attemptCount,
+        int maxAttempts,
+        JsonNode spec,
+        JsonNode admission,
+        List<AttemptView> attempts) {
+
+    /**
+     * One attempt as the REST API shows it.
+     *
+     * @param signal the signal that ended the work, such as {@code SIGKILL}, when one did
+     */
+    public record AttemptView(
+            int number,
+            String id,
+            String backend,
+            AttemptState state,
+            Instant createdAt,
+            Instant startedAt,
+            Instant endedAt,
+            Integer exitCode,
+            String signal,
+            EndReason endReason,
+            String message) {
+
+        static AttemptView of(AttemptRecord attempt) {
+            return new AttemptView(
+                    attempt.number(), attempt.id(), attempt.backendId(), attempt.state(), attempt.createdAt(),
+                    attempt.startedAt(), attempt.endedAt(), attempt.exitCode(), attempt.exitSignal(),
+                    attempt.endReason(), attempt.message());
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.gantry.api.scheduling;
+
+import dev.gantry.api.GantryConfiguration;
+import dev.gantry.api.backends.BackendRegistry;
+import dev.gantry.api.jobs.AttemptEnd;
+import dev.gantry.api.jobs.AttemptRecord;
+import dev.gantry.api.jobs.AttemptRepository;
+import dev.gantry.api.jobs.AttemptState;
+import dev.gantry.api.jobs.EndReason;
+import dev.gantry.api.jobs.JobLifecycle;
+import dev.gantry.api.jobs.JobRecord;
+import dev.gantry.api.jobs.JobRepository;
+import dev.gantry.api.jobs.JobSpec;
+import dev.gantry.api.jobs.JobSpecJson;
+import dev.gantry.api.jobs.TraceIds;
+import dev.gantry.api.policy.PolicyInputs;
+import dev.gantry.api.policy.PolicyInputs.Candidate;
+import dev.gantry.policy.PlacementDecision;
+import dev.gantry.policy.PlacementDecision.BackendChoice;
+import dev.gantry.policy.PolicyEngine;
+import dev.gantry.policy.PolicyException;
+import dev.gantry.spi.Backend;
+import dev.gantry.spi.BackendException;
+import dev.gantry.spi.LaunchRequest;
+import dev.gantry.spi.Resources;
+import dev.gantry.spi.RunHandle;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places waiting jobs on backends and launches their attempts.
+ *
+ * <p>One thread runs a pass whenever it is woken (a submission, a finished run) or its interval
+ * passes. A pass takes the runnable jobs, highest priority and oldest first; asks placement policy
+ * which backends may take each one; and launches it on the first of those with room now. A job that
+ * fits nowhere stays waiting with the reason recorded: work is never dropped for lack of capacity.
+ *
+ * <p>An attempt is stored before its launch, so a crash between the two leaves a record the next
+ * control plane launches again under the same attempt id, which backends absorb.
+ */
+@Singleton
+public class Scheduler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    private static final int BATCH = 100;
+
+    private final JobRepository jobs;
+    private final AttemptRepository attempts;
+    private final JobLifecycle lifecycle;
+    private final JobSpecJson specs;
+    private final BackendRegistry backends;
+    private final PolicyEngine policy;
+    private final PolicyInputs inputs;
+    private final Wakeups wakeups;
+    private final GantryConfiguration configuration;
+    private final Clock clock;
+    private final LoopThread loop;
+
+    public Scheduler(
+            JobRepository jobs,
+            AttemptRepository attempts,
+            JobLifecycle lifecycle,
+            JobSpecJson specs,
+            BackendRegistry backends,
+            PolicyEngine policy,
+            PolicyInputs inputs,
+            Wakeups wakeups,
+            GantryConfiguration configuration,
+            Clock clock) {
+        this.jobs = jobs;
+        this.attempts = attempts;
+        this.lifecycle = lifecycle;
+        this.specs = specs;
+        this.backends = backends;
+        this.policy = policy;
+        this.inputs = inputs;
+        this.wakeups = wakeups;
+        this.configuration = configuration;
+        this.clock = clock;
+        this.loop = new LoopThread("gantry-scheduler", this::pass, wakeups::awaitScheduler,
+                configuration.getSchedulerInterval());
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        relaunchUnacknowledged();
+        loop.start();
+    }
+
+    @EventListener
+    void onShutdown(ShutdownEvent event) {
+        loop.stop();
+    }
+
+    /** Runs one scheduling pass. Called by the loop thread only. */
+    void pass() {
+        for (JobRecord job : jobs.findRunnable(clock.instant(), BATCH)) {
+            schedule(job);
+        }
+    }
+
+    private void schedule(JobRecord job) {
+        JobSpec spec = specs.read(job.spec());
+        List<Candidate> candidates = candidates();
+        PlacementDecision decision;
+        try {
+            decision = policy.place(inputs.placement(spec, candidates));
+        } catch (PolicyException e) {
+            LOG.atWarn().addKeyValue("jobId", job.id()).setCause(e).log("placement policy unavailable");
+            lifecycle.waiting(job, "waiting: placement policy unavailable: " + e.getMessage());
+            return;
+        }
+        Optional<Backend> chosen = firstWithRoom(decision, candidates, requestOf(spec));
+        if (chosen.isEmpty()) {
+            lifecycle.waiting(job, waitingReason(decision, candidates, requestOf(spec)));
+            return;
+        }
+        String backendId = chosen.get().describe().id();
+        lifecycle.beginAttempt(job.id(), backendId)
+                .ifPresent(attempt -> launch(job, spec, chosen.get(), attempt));
+    }
+
+    private List<Candidate> candidates() {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Backend backend : backends.started()) {
+            candidates.add(new Candidate(backend, backend.capacity()));
+        }
+        return candidates;
+    }
+
+    private static Optional<Backend> firstWithRoom(
+            PlacementDecision decision, List<Candidate> candidates, Resources request) {
+        for (BackendChoice choice : decision.eligible()) {
+            for (Candidate candidate : candidates) {
+                if (candidate.backend().describe().id().equals(choice.backendId())
+                        && candidate.capacity().admits(request)) {
+                    return Optional.of(candidate.backend());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String waitingReason(PlacementDecision decision, List<Candidate> candidates, Resources request) {
+        Map<String, String> reasons = new TreeMap<>();
+        decision.rejected().forEach(choice -> reasons.put(choice.backendId(), choice.reason()));
+        for (BackendChoice choice : decision.eligible()) {
+            candidates.stream()
+                    .filter(candidate -> candidate.backend().describe().id().equals(choice.backendId()))
+                    .findFirst()
+                    .ifPresent(candidate -> reasons.put(choice.backendId(), noRoom(candidate, request)));
+        }
+        if (reasons.isEmpty()) {
+            return "waiting: no backend is available";
+        }
+        List<String> parts = new ArrayList<>();
+        reasons.forEach((id, reason) -> parts.add(id + ": " + reason));
+        return "waiting: " + String.join("; ", parts);
+    }
+
+    private static String noRoom(Candidate candidate, Resources request) {
+        var capacity = candidate.capacity();
+        if (capacity.freeSlots() <= 0) {
+            return "no free slot (" + capacity.totalSlots() + " in use)";
+        }
+        return "not enough free capacity now (free cpu " + capacity.free().cpu() + ", memory "
+                + capacity.free().memoryBytes() + " bytes; asked cpu " + request.cpu() + ", memory "
+                + request.memoryBytes() + " bytes)";
+    }
+
+    private void launch(JobRecord job, JobSpec spec, Backend backend, AttemptRecord attempt) {
+        LaunchRequest request = launchRequest(job, spec, attempt);
+        try {
+            RunHandle handle = backend.launch(request);
+            lifecycle.launched(attempt, handle);
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("attempt", attempt.number())
+                    .addKeyValue("tenant", job.tenant()).addKeyValue("backendId", attempt.backendId())
+                    .addKeyValue("traceId", job.traceId()).log("attempt launched");
+            wakeups.wakeMonitor();
+        } catch (BackendException e) {
+            launchFailed(job, attempt, e);
+        }
+    }
+
+    private void launchFailed(JobRecord job, AttemptRecord attempt, BackendException e) {
+        if (e.kind() == BackendException.Kind.CAPACITY) {
+            lifecycle.requeue(attempt, "waiting: " + attempt.backendId() + ": " + e.getMessage());
+            return;
+        }
+        LOG.atWarn().addKeyValue("jobId", job.id()).addKeyValue("attempt", attempt.number())
+                .addKeyValue("backendId", attempt.backendId()).addKeyValue("traceId", job.traceId())
+                .addKeyValue("kind", e.kind()).setCause(e).log("attempt launch failed");
+        var now = clock.instant();
+        lifecycle.ended(attempt, new AttemptEnd(
+                EndReason.LAUNCH_FAILED, null, null, null, now, e.getMessage(), e.isRetryable()));
+    }
+
+    private LaunchRequest launchRequest(JobRecord job, JobSpec spec, AttemptRecord attempt) {
+        Map<String, String> env = new TreeMap<>(spec.env());
+        env.put("TRACEPARENT", TraceIds.traceparent(job.traceId(), attempt.id()));
+        env.put("GANTRY_JOB_ID", job.id());
+        env.put("GANTRY_ATTEMPT", Integer.toString(attempt.number()));
+        return new LaunchRequest(
+                attempt.id(), job.id(), attempt.number(), spec.command(), env, spec.workingDir(),
+                requestOf(spec), spec.timeout(), spec.labels());
+    }
+
+    private static Resources requestOf(JobSpec spec) {
+        return new Resources(spec.resources().cpu(), spec.resources().memoryBytes(), spec.resources().gpu());
+    }
+
+    /**
+     * Launches again the attempts that were stored but never acknowledged by their backend, which
+     * happens when the control plane stopped between the two. Launch is idempotent on the attempt
+     * id, so an attempt the backend did start is found, not started twice.
+     */
+    private void relaunchUnacknowledged() {
+        for (AttemptRecord attempt : attempts.findActive()) {
+            if (attempt.state() != AttemptState.SCHEDULED || attempt.isLaunched()) {
+                continue;
+            }
+            JobRecord job = jobs.findById(attempt.jobId()).orElseThrow();
+            Optional<Backend> backend = backends.find(attempt.backendId());
+            if (backend.isEmpty()) {
+                lifecycle.ended(attempt, new AttemptEnd(EndReason.BACKEND_LOST, null, null, null, clock.instant(),
+                        "backend " + attempt.backendId() + " is not available", true));
+                continue;
+            }
+            launch(job, specs.read(job.spec()), backend.get(), attempt);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.gantry.backends.local.internal;
+
+import dev.gantry.spi.LogStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The directory of one attempt, {@code <data>/runs/<attempt id>}, and the files the backend keeps
+ * there: {@code run.properties} (the {@link AttemptRecord}), {@code exit.properties} (the
+ * {@link ExitRecord}), {@code stdout.log} and {@code stderr.log}. The directory is also the
+ * attempt's home and, by default, its working directory.
+ *
+ * <p>Records are replaced atomically: written to a temporary file, forced to disk, renamed over
+ * the old one, and the directory forced too, so a crash leaves either the old or the new record.
+ */
+public final class AttemptFiles {
+
+    private static final String RECORD = "run.properties";
+    private static final String EXIT = "exit.properties";
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    private final Path directory;
+
+    /** The files of the attempt whose directory is {@code directory}. */
+    public AttemptFiles(Path directory) {
+        this.directory = directory;
+    }
+
+    /** The attempt's directory. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The file holding one output stream. */
+    public Path log(LogStream stream) {
+        return switch (stream) {
+            case STDOUT -> directory.resolve("stdout.log");
+            case STDERR -> directory.resolve("stderr.log");
+        };
+    }
+
+    /** One output stream, kept to at most {@code capBytes}. */
+    public CappedLog cappedLog(LogStream stream, long capBytes) {
+        Path file = log(stream);
+        return new CappedLog(file, file.resolveSibling(file.getFileName() + ".truncated"), capBytes);
+    }
+
+    /**
+     * Creates the attempt directory, readable by its owner only, and {@code workingDirectory}
+     * inside it. A directory left by a launch that died before writing its record is removed
+     * first.
+     */
+    public void create(Path workingDirectory) throws IOException {
+        if (Files.exists(directory)) {
+            delete();
+        }
+        Files.createDirectory(directory, OWNER_ONLY);
+        Files.createDirectories(workingDirectory);
+    }
+
+    /** Whether a launch wrote its record here. */
+    public boolean hasRecord() {
+        return Files.exists(directory.resolve(RECORD));
+    }
+
+    /** Whether the attempt's end was recorded. */
+    public boolean hasExit() {
+        return Files.exists(directory.resolve(EXIT));
+    }
+
+    /** Replaces the attempt record. */
+    public void writeRecord(AttemptRecord record) throws IOException {
+        writeAtomically(directory.resolve(RECORD), record.toProperties());
+    }
+
+    /** The attempt record, if a launch wrote one. */
+    public Optional<AttemptRecord> readRecord() throws IOException {
+        return read(directory.resolve(RECORD)).map(AttemptRecord::fromProperties);
+    }
+
+    /** Records the attempt's end. */
+    public void writeExit(ExitRecord exit) throws IOException {
+        writeAtomically(directory.resolve(EXIT), exit.toProperties());
+    }
+
+    /** The recorded end of the attempt, if it has ended. */
+    public Optional<ExitRecord> readExit() throws IOException {
+        return read(directory.resolve(EXIT)).map(ExitRecord::fromProperties);
+    }
+
+    /** Removes the attempt directory and everything in it. */
+    public void delete() throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static Optional<Properties> read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            Properties properties = new Properties();
+            properties.load(in);
+            return Optional.of(properties);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void writeAtomically(Path target, Properties properties) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        properties.store(bytes, null);
+        Path temporary = target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX);
+        try (FileChannel channel = FileChannel.open(
+                temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(bytes.toByteArray()));
+            channel.force(true);
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel directoryChannel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            directoryChannel.force(true);
+        }
+    }
+}

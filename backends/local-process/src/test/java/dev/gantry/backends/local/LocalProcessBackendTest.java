@@ -1,0 +1,512 @@
+package dev.gantry.backends.local;
+
+import static dev.gantry.backends.tck.ContractRule.CANCEL_ENDS_EVERYTHING;
+import static dev.gantry.backends.tck.ContractRule.CANCEL_ENDS_RUN;
+import static dev.gantry.backends.tck.ContractRule.OUTPUT_IS_COMPLETE_AND_ORDERED;
+import static dev.gantry.backends.tck.ContractRule.RESTART_FINDS_LIVE_RUNS;
+import static dev.gantry.backends.tck.ContractRule.RUN_EXITS;
+import static dev.gantry.backends.tck.ContractRule.TIMEOUT_FIRES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.backends.local.internal.AttemptFiles;
+import dev.gantry.backends.local.internal.AttemptRecord;
+import dev.gantry.backends.local.internal.ProcStat;
+import dev.gantry.backends.tck.BackendContractTest;
+import dev.gantry.backends.tck.BackendProbe;
+import dev.gantry.backends.tck.Workload;
+import dev.gantry.spi.Backend;
+import dev.gantry.spi.BackendContext;
+import dev.gantry.spi.BackendException;
+import dev.gantry.spi.BackendFactory;
+import dev.gantry.spi.Capacity;
+import dev.gantry.spi.LaunchRequest;
+import dev.gantry.spi.LogChunk;
+import dev.gantry.spi.LogStream;
+import dev.gantry.spi.Resources;
+import dev.gantry.spi.RunHandle;
+import dev.gantry.spi.RunState;
+import dev.gantry.spi.RunStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs the backend contract kit against the local-process backend, plus what is particular to
+ * running processes on this host: environment isolation, no shell, process groups, signals, the
+ * attempt directory, the log cap, restarts and capacity.
+ */
+class LocalProcessBackendTest extends BackendContractTest {
+
+    private static final Duration LONG_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration SHORT_GRACE = Duration.ofMillis(300);
+    private static final Resources SMALL = new Resources(0.1, 16L * 1024 * 1024, 0);
+
+    @Override
+    protected Backend createBackend(BackendContext context) throws BackendException {
+        BackendFactory factory = ServiceLoader.load(BackendFactory.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(candidate -> candidate.type().equals("local-process"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no BackendFactory of type local-process is registered"));
+        return factory.create(context);
+    }
+
+    @Override
+    protected List<String> workloadCommand(Workload workload) {
+        List<String> script = new ArrayList<>();
+        if (workload.ignoresStopRequest()) {
+            script.add("trap '' TERM");
+        }
+        if (workload.spawnsChild()) {
+            script.add("while :; do echo " + Workload.CHILD_HEARTBEAT + " >&2; sleep 0.1; done &");
+        }
+        workload.stdoutLines().forEach(line -> script.add("printf '%s\\n' " + quoted(line)));
+        workload.stderrLines().forEach(line -> script.add("printf '%s\\n' " + quoted(line) + " >&2"));
+        if (!workload.sleep().isZero()) {
+            script.add("sleep " + seconds(workload.sleep()));
+        }
+        script.add("exit " + workload.exitCode());
+        return List.of("/bin/sh", "-c", String.join("\n", script));
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return Map.of("slots", "16", "kill-grace", "500ms");
+    }
+
+    @Test
+    void childSeesOnlyItsOwnEnvironment() throws Exception {
+        RunHandle handle = launch(request(List.of("/usr/bin/env"), Map.of("GANTRY_MARKER", "marker-value"), ""));
+
+        List<String> lines = finishedStdout(handle).lines().toList();
+
+        assertThat(lines).containsExactlyInAnyOrder(
+                "GANTRY_MARKER=marker-value",
+                "PATH=/usr/local/bin:/usr/bin:/bin",
+                "HOME=" + attemptDirectory(handle),
+                "LANG=C.UTF-8");
+    }
+
+    @Test
+    void jobEnvironmentOverridesTheBase() throws Exception {
+        RunHandle handle = launch(request(List.of("/usr/bin/env"), Map.of("PATH", "/bin", "HOME", "/nowhere"), ""));
+
+        List<String> lines = finishedStdout(handle).lines().toList();
+
+        assertThat(lines).contains("PATH=/bin", "HOME=/nowhere").doesNotContain("PATH=/usr/local/bin:/usr/bin:/bin");
+    }
+
+    @Test
+    void argumentsArriveLiterallyWithoutShell() throws Exception {
+        RunHandle handle = launch(request(List.of("printf", "%s\\n", "$HOME;echo hi `id` *"), Map.of(), ""));
+
+        String stdout = finishedStdout(handle);
+
+        assertThat(stdout).isEqualTo("$HOME;echo hi `id` *\n");
+    }
+
+    @Test
+    void cancelKillsTermTrappingChildAndItsGrandchildren() throws Exception {
+        RunHandle handle = launchStubbornFamily(LONG_TIMEOUT);
+
+        backend().cancel(handle, SHORT_GRACE);
+
+        RunStatus status = probe().awaitTerminal(handle, CANCEL_ENDS_RUN);
+        assertThat(status.state()).isEqualTo(RunState.CANCELLED);
+        assertThat(status.exitCode()).hasValue(137);
+        assertThat(status.signal()).hasValue("SIGKILL");
+        awaitGroupGone(pid(handle));
+    }
+
+    @Test
+    void timeoutKillsTermTrappingChildAndItsGrandchildren() throws Exception {
+        RunHandle handle = launchStubbornFamily(Duration.ofSeconds(1));
+
+        RunStatus status = probe().awaitTerminal(handle, TIMEOUT_FIRES);
+
+        assertThat(status.state()).isEqualTo(RunState.TIMED_OUT);
+        assertThat(status.exitCode()).hasValue(137);
+        assertThat(status.signal()).hasValue("SIGKILL");
+        awaitGroupGone(pid(handle));
+    }
+
+    @Test
+    void timedOutRunThatHonoursSigtermReportsIt() throws Exception {
+        RunHandle handle = launch(request(readyThenSleeping(), Duration.ofSeconds(1)));
+
+        RunStatus status = probe().awaitTerminal(handle, TIMEOUT_FIRES);
+
+        assertThat(status.state()).isEqualTo(RunState.TIMED_OUT);
+        assertThat(status.exitCode()).hasValue(143);
+        assertThat(status.signal()).hasValue("SIGTERM");
+        assertThat(status.message()).contains("timed out after PT1S");
+    }
+
+    @Test
+    void processKilledBySignalReportsCodeAndSignalName() throws Exception {
+        RunHandle handle = launch(request(List.of("/bin/sh", "-c", "kill -9 $$"), Map.of(), ""));
+
+        RunStatus status = probe().awaitTerminal(handle, RUN_EXITS);
+
+        assertThat(status.state()).isEqualTo(RunState.EXITED);
+        assertThat(status.exitCode()).hasValue(137);
+        assertThat(status.signal()).hasValue("SIGKILL");
+    }
+
+    @Test
+    void leftoversOfExitedRunAreKilled() throws Exception {
+        RunHandle handle = launch(Workload.exitingWith(0).spawningChild().sleeping(Duration.ofMillis(300)));
+
+        probe().awaitTerminal(handle, RUN_EXITS);
+
+        awaitGroupGone(pid(handle));
+    }
+
+    @Test
+    void unknownCommandIsBadRequestNamingIt() {
+        LaunchRequest request = request(List.of("gantry-no-such-command"), Map.of(), "");
+
+        BackendException failure = failureOf(() -> backend().launch(request));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.BAD_REQUEST);
+        assertThat(failure.getMessage()).contains("'gantry-no-such-command'");
+        assertThat(attemptDirectory(request.attemptId())).doesNotExist();
+    }
+
+    @Test
+    void nonExecutableFileIsBadRequest() throws IOException {
+        Path plainFile = Files.writeString(context().dataDirectory().resolve("not-a-program"), "text");
+        LaunchRequest request = request(List.of(plainFile.toString()), Map.of(), "");
+
+        BackendException failure = failureOf(() -> backend().launch(request));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.BAD_REQUEST);
+        assertThat(attemptDirectory(request.attemptId())).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../elsewhere", "/tmp", "sub/../../elsewhere"})
+    void workingDirectoryOutsideAttemptDirectoryIsRejected(String workingDirectory) {
+        LaunchRequest request = request(List.of("/bin/true"), Map.of(), workingDirectory);
+
+        BackendException failure = failureOf(() -> backend().launch(request));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.BAD_REQUEST);
+        assertThat(failure.getMessage()).contains("'" + workingDirectory + "'");
+        assertThat(attemptDirectory(request.attemptId())).doesNotExist();
+    }
+
+    @Test
+    void workingDirectoryIsCreatedInsideAttemptDirectory() throws Exception {
+        RunHandle handle = launch(request(List.of("/bin/pwd"), Map.of(), "sub/dir"));
+
+        String stdout = finishedStdout(handle);
+
+        assertThat(stdout).isEqualTo(attemptDirectory(handle).resolve("sub/dir").toRealPath() + "\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../evil", "a/b", ".hidden"})
+    void unsafeAttemptIdIsBadRequest(String attemptId) throws BackendException {
+        LaunchRequest request = withAttemptId(request(List.of("/bin/true"), Map.of(), ""), attemptId);
+
+        BackendException failure = failureOf(() -> backend().launch(request));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.BAD_REQUEST);
+        assertThat(backend().status(new RunHandle(attemptId, "pid:1:1", 1)).state()).isEqualTo(RunState.UNKNOWN);
+    }
+
+    @Test
+    void handleWithForeignReferenceIsUnknown() throws Exception {
+        RunHandle handle = launch(Workload.exitingWith(0));
+        probe().awaitTerminal(handle, RUN_EXITS);
+
+        RunStatus status = backend().status(new RunHandle(handle.attemptId(), "pid:1:1", 1));
+
+        assertThat(status.state()).isEqualTo(RunState.UNKNOWN);
+    }
+
+    @Test
+    void outputPastCapIsCutAndReported() throws Exception {
+        BackendContext cappedContext = newContext("capped", Map.of("max-log-bytes", "1Ki"));
+        Backend capped = openBackend(cappedContext);
+        List<String> lines = IntStream.range(0, 500).mapToObj(i -> "line " + i).toList();
+        RunHandle handle = launchOn(capped, request(Workload.exitingWith(0).printing(lines), LONG_TIMEOUT));
+        BackendProbe cappedProbe = new BackendProbe(capped, stateTimeout());
+        cappedProbe.awaitTerminal(handle, RUN_EXITS);
+
+        String stdout = cappedProbe.readAll(handle, LogStream.STDOUT, 100, OUTPUT_IS_COMPLETE_AND_ORDERED);
+        LogChunk first = capped.logs(handle, LogStream.STDOUT, 0, 10);
+
+        assertThat(stdout).isEqualTo((String.join("\n", lines) + "\n").substring(0, 1024));
+        assertThat(first.truncated()).isTrue();
+        assertThat(first.cappedAt()).isEqualTo(1024);
+        Path file = cappedContext.dataDirectory().resolve("runs").resolve(handle.attemptId()).resolve("stdout.log");
+        assertThat(Files.size(file)).isEqualTo(1024);
+    }
+
+    @Test
+    void outputUnderCapIsNotTruncated() throws Exception {
+        RunHandle handle = launch(Workload.exitingWith(0).printing(List.of("short")));
+        probe().awaitTerminal(handle, RUN_EXITS);
+
+        LogChunk chunk = backend().logs(handle, LogStream.STDOUT, 0, 100);
+
+        assertThat(chunk.truncated()).isFalse();
+        assertThat(chunk.cappedAt()).isEqualTo(LocalProcessConfiguration.DEFAULT_MAX_LOG_BYTES);
+        assertThat(chunk.complete()).isTrue();
+    }
+
+    @Test
+    void exitIsRecordedOnDisk() throws Exception {
+        RunHandle handle = launch(Workload.exitingWith(3));
+        probe().awaitTerminal(handle, RUN_EXITS);
+
+        Properties exit = new Properties();
+        try (var in = Files.newInputStream(attemptDirectory(handle).resolve("exit.properties"))) {
+            exit.load(in);
+        }
+
+        assertThat(exit).containsEntry("state", "EXITED").containsEntry("exit-code", "3").containsKey("ended-at");
+    }
+
+    @Test
+    void closeLeavesRunningWorkAlive() throws Exception {
+        RunHandle handle = launch(readyThenSleeping());
+        AttemptRecord record = record(handle);
+
+        backend().close();
+
+        assertThat(ProcStat.isSameProcess(record.pid(), record.startTicks())).isTrue();
+        track(openBackend(context()), handle);
+    }
+
+    @Test
+    void restartedBackendStillEnforcesTimeout() throws Exception {
+        RunHandle handle = launch(request(readyThenSleeping(), Duration.ofSeconds(2)));
+        probe().awaitOutput(handle, LogStream.STDOUT, "ready", RESTART_FINDS_LIVE_RUNS);
+        backend().close();
+
+        Backend restarted = openBackend(context());
+        track(restarted, handle);
+
+        RunStatus status = new BackendProbe(restarted, stateTimeout()).awaitTerminal(handle, TIMEOUT_FIRES);
+        assertThat(status.state()).isEqualTo(RunState.TIMED_OUT);
+    }
+
+    @Test
+    void runOfAnotherParentIsFoundAgainAndReportedLostWhenItEnds() throws Exception {
+        BackendContext other = newContext("other-parent", Map.of());
+        RunHandle handle = recordForeignProcess(other, "2");
+
+        Backend found = openBackend(other);
+        track(found, handle);
+
+        assertThat(found.runs()).contains(handle);
+        RunStatus status = new BackendProbe(found, stateTimeout()).awaitTerminal(handle, RESTART_FINDS_LIVE_RUNS);
+        assertThat(status.state()).isEqualTo(RunState.LOST);
+        assertThat(status.exitCode()).isEmpty();
+        assertThat(status.message()).contains("exit status unknown");
+    }
+
+    @Test
+    void runOfAnotherParentCanBeCancelled() throws Exception {
+        BackendContext other = newContext("other-parent", Map.of());
+        RunHandle handle = recordForeignProcess(other, "60");
+        Backend found = openBackend(other);
+        track(found, handle);
+
+        found.cancel(handle, SHORT_GRACE);
+
+        RunStatus status = new BackendProbe(found, stateTimeout()).awaitTerminal(handle, CANCEL_ENDS_RUN);
+        assertThat(status.state()).isEqualTo(RunState.CANCELLED);
+        awaitGroupGone(pid(handle));
+    }
+
+    @Test
+    void secondInstanceOnSameDataDirectoryIsRefused() {
+        BackendException failure = failureOf(() -> createBackend(context()));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.UNAVAILABLE);
+    }
+
+    @Test
+    void launchIsRefusedWhenSlotsAreTaken() throws Exception {
+        Backend oneSlot = openBackend(newContext("one-slot", Map.of("slots", "1")));
+        RunHandle first = launchOn(oneSlot, request(readyThenSleeping(), LONG_TIMEOUT));
+
+        BackendException failure = failureOf(() -> launchOn(oneSlot, request(Workload.exitingWith(0), LONG_TIMEOUT)));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.CAPACITY);
+        assertThat(failure.isRetryable()).isTrue();
+        assertThat(oneSlot.runs()).containsExactly(first);
+    }
+
+    @Test
+    void slotIsFreedWhenRunEnds() throws Exception {
+        Backend oneSlot = openBackend(newContext("one-slot", Map.of("slots", "1")));
+        RunHandle first = launchOn(oneSlot, request(Workload.exitingWith(0), LONG_TIMEOUT));
+        new BackendProbe(oneSlot, stateTimeout()).awaitTerminal(first, RUN_EXITS);
+
+        RunHandle second = launchOn(oneSlot, request(Workload.exitingWith(0), LONG_TIMEOUT));
+
+        assertThat(second.attemptId()).isNotEqualTo(first.attemptId());
+    }
+
+    @Test
+    void requestBeyondTotalIsBadRequest() {
+        LaunchRequest request = withResources(request(Workload.exitingWith(0), LONG_TIMEOUT), new Resources(1e6, 0, 0));
+
+        BackendException failure = failureOf(() -> backend().launch(request));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.BAD_REQUEST);
+    }
+
+    @Test
+    void runHoldsItsResourcesUntilItEnds() throws Exception {
+        Capacity before = backend().capacity();
+        LaunchRequest request = withResources(request(readyThenSleeping(), LONG_TIMEOUT), new Resources(1, 1 << 20, 0));
+
+        RunHandle handle = launch(request);
+        Capacity during = backend().capacity();
+        backend().cancel(handle, Duration.ZERO);
+        probe().awaitTerminal(handle, CANCEL_ENDS_RUN);
+
+        assertThat(during.freeSlots()).isEqualTo(before.freeSlots() - 1);
+        assertThat(during.free().cpu()).isEqualTo(before.free().cpu() - 1);
+        assertThat(during.free().memoryBytes()).isEqualTo(before.free().memoryBytes() - (1 << 20));
+        assertThat(backend().capacity()).isEqualTo(before);
+    }
+
+    @Test
+    void describeReportsTypeRegionAndLabels() throws Exception {
+        Backend labelled = openBackend(newContext("labelled", Map.of("region", "lab", "labels", "tier=on-prem")));
+
+        assertThat(labelled.describe().type()).isEqualTo("local-process");
+        assertThat(labelled.describe().region()).isEqualTo("lab");
+        assertThat(labelled.describe().labels()).isEqualTo(Map.of("tier", "on-prem"));
+    }
+
+    private RunHandle launchStubbornFamily(Duration timeout) throws Exception {
+        RunHandle handle = launch(request(readyThenSleeping().spawningChild().ignoringStopRequest(), timeout));
+        probe().awaitOutput(handle, LogStream.STDERR, Workload.CHILD_HEARTBEAT, CANCEL_ENDS_EVERYTHING);
+        assertThat(liveGroupMembers(pid(handle))).as("processes of the attempt's group").hasSizeGreaterThan(1);
+        return handle;
+    }
+
+    private RunHandle recordForeignProcess(BackendContext other, String sleepSeconds) throws Exception {
+        int pid = startOrphan(sleepSeconds);
+        long startTicks = ProcStat.read(pid).orElseThrow().startTicks();
+        String attemptId = "foreign-" + UUID.randomUUID();
+        Path runs = Files.createDirectories(other.dataDirectory().resolve("runs"));
+        AttemptFiles files = new AttemptFiles(runs.resolve(attemptId));
+        files.create(files.directory());
+        AttemptRecord record = new AttemptRecord(attemptId, "job-" + attemptId, 1, pid, startTicks, Instant.now(),
+                LONG_TIMEOUT, SMALL, Optional.empty());
+        files.writeRecord(record);
+        return record.handle();
+    }
+
+    private static int startOrphan(String sleepSeconds) throws Exception {
+        // setsid makes the sleep lead its own session and group, like an attempt, and the shell
+        // exits at once, so the process ends up with a parent other than this JVM.
+        String script = "setsid sleep " + sleepSeconds + " >/dev/null 2>&1 & echo $!";
+        Process shell = new ProcessBuilder("/bin/sh", "-c", script)
+                .redirectErrorStream(true)
+                .start();
+        String pid = new String(shell.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        assertThat(shell.waitFor()).isZero();
+        return Integer.parseInt(pid);
+    }
+
+    private String finishedStdout(RunHandle handle) {
+        probe().awaitTerminal(handle, RUN_EXITS);
+        return probe().readAll(handle, LogStream.STDOUT, 4096, OUTPUT_IS_COMPLETE_AND_ORDERED);
+    }
+
+    private AttemptRecord record(RunHandle handle) throws IOException {
+        return new AttemptFiles(attemptDirectory(handle)).readRecord().orElseThrow();
+    }
+
+    private Path attemptDirectory(RunHandle handle) {
+        return attemptDirectory(handle.attemptId());
+    }
+
+    private Path attemptDirectory(String attemptId) {
+        return context().dataDirectory().resolve("runs").resolve(attemptId);
+    }
+
+    private static int pid(RunHandle handle) {
+        return Integer.parseInt(handle.reference().split(":")[1]);
+    }
+
+    private static void awaitGroupGone(int processGroup) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!liveGroupMembers(processGroup).isEmpty()) {
+            assertThat(System.nanoTime())
+                    .as("processes of group %d still alive: %s", processGroup, liveGroupMembers(processGroup))
+                    .isLessThan(deadline);
+            BackendProbe.pause();
+        }
+    }
+
+    private static List<Integer> liveGroupMembers(int processGroup) throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            List<Integer> pids = entries.map(entry -> entry.getFileName().toString())
+                    .filter(name -> name.chars().allMatch(Character::isDigit))
+                    .map(Integer::valueOf)
+                    .toList();
+            List<Integer> members = new ArrayList<>();
+            for (int pid : pids) {
+                Optional<ProcStat> stat = ProcStat.read(pid);
+                if (stat.isPresent() && stat.get().processGroup() == processGroup && stat.get().state() != 'Z') {
+                    members.add(pid);
+                }
+            }
+            return members;
+        }
+    }
+
+    private LaunchRequest request(List<String> command, Map<String, String> env, String workingDirectory) {
+        String attemptId = "local-" + UUID.randomUUID();
+        return new LaunchRequest(
+                attemptId, "job-" + attemptId, 1, command, env, workingDirectory, SMALL, LONG_TIMEOUT, Map.of());
+    }
+
+    private static LaunchRequest withAttemptId(LaunchRequest request, String attemptId) {
+        return new LaunchRequest(
+                attemptId,
+                request.jobId(),
+                request.attempt(),
+                request.command(),
+                request.env(),
+                request.workingDirectory(),
+                request.resources(),
+                request.timeout(),
+                request.labels());
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%d.%03d", duration.toSeconds(), duration.toMillisPart());
+    }
+}

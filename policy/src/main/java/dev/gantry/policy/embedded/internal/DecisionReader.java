@@ -1,0 +1,135 @@
+package dev.gantry.policy.embedded.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.policy.AdmissionDecision;
+import dev.gantry.policy.PlacementDecision;
+import dev.gantry.policy.PlacementDecision.BackendChoice;
+import dev.gantry.policy.PolicyException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the raw result set of a policy entrypoint into a decision, refusing anything that does not
+ * have the documented shape: an undefined or malformed result is an error, never a default.
+ */
+public final class DecisionReader {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DecisionReader() {
+    }
+
+    /**
+     * Reads an admission decision: {@code {"allow": boolean, "reasons": [string]}}.
+     *
+     * @throws PolicyException when the result is undefined or malformed
+     */
+    public static AdmissionDecision admission(String entrypoint, String resultSet, Provenance provenance)
+            throws PolicyException {
+        JsonNode decision = decision(entrypoint, resultSet);
+        JsonNode allow = decision.get("allow");
+        if (allow == null || !allow.isBoolean()) {
+            throw malformed(entrypoint, "allow must be a boolean");
+        }
+        List<String> reasons = strings(entrypoint, decision.get("reasons"), "reasons");
+        return new AdmissionDecision(
+                allow.booleanValue(),
+                reasons,
+                provenance.revision(),
+                provenance.inputDigest(),
+                provenance.evaluationTime());
+    }
+
+    /**
+     * Reads a placement decision: {@code {"backends": [choice], "rejected": [choice]}} where a choice
+     * is {@code {"id": string, "reason": string}}.
+     *
+     * @throws PolicyException when the result is undefined or malformed
+     */
+    public static PlacementDecision placement(String entrypoint, String resultSet, Provenance provenance)
+            throws PolicyException {
+        JsonNode decision = decision(entrypoint, resultSet);
+        return new PlacementDecision(
+                choices(entrypoint, decision.get("backends"), "backends"),
+                choices(entrypoint, decision.get("rejected"), "rejected"),
+                provenance.revision(),
+                provenance.inputDigest(),
+                provenance.evaluationTime());
+    }
+
+    /** The one result of a result set {@code [{"result": decision}]}, which must be an object. */
+    private static JsonNode decision(String entrypoint, String resultSet) throws PolicyException {
+        JsonNode results = parse(entrypoint, resultSet);
+        if (!results.isArray()) {
+            throw malformed(entrypoint, "the result set is not an array");
+        }
+        if (results.isEmpty()) {
+            throw new PolicyException(entrypoint + " is undefined for this input");
+        }
+        if (results.size() > 1) {
+            throw malformed(entrypoint, "the result set has " + results.size() + " results");
+        }
+        JsonNode decision = results.get(0).get("result");
+        if (decision == null || !decision.isObject()) {
+            throw malformed(entrypoint, "the decision is not an object");
+        }
+        return decision;
+    }
+
+    private static JsonNode parse(String entrypoint, String resultSet) throws PolicyException {
+        try {
+            return JSON.readTree(resultSet);
+        } catch (JsonProcessingException e) {
+            throw new PolicyException(entrypoint + " returned a result that is not JSON", e);
+        }
+    }
+
+    private static List<String> strings(String entrypoint, JsonNode array, String field)
+            throws PolicyException {
+        if (array == null || !array.isArray()) {
+            throw malformed(entrypoint, field + " must be an array of strings");
+        }
+        List<String> strings = new ArrayList<>();
+        for (JsonNode element : array) {
+            if (!element.isTextual()) {
+                throw malformed(entrypoint, field + " must be an array of strings");
+            }
+            strings.add(element.textValue());
+        }
+        return strings;
+    }
+
+    private static List<BackendChoice> choices(String entrypoint, JsonNode array, String field)
+            throws PolicyException {
+        if (array == null || !array.isArray()) {
+            throw malformed(entrypoint, field + " must be an array of {id, reason} objects");
+        }
+        List<BackendChoice> choices = new ArrayList<>();
+        for (JsonNode element : array) {
+            JsonNode id = element.get("id");
+            JsonNode reason = element.get("reason");
+            if (id == null || !id.isTextual() || reason == null || !reason.isTextual()) {
+                throw malformed(entrypoint, field + " must be an array of {id, reason} objects with string values");
+            }
+            choices.add(new BackendChoice(id.textValue(), reason.textValue()));
+        }
+        return choices;
+    }
+
+    private static PolicyException malformed(String entrypoint, String problem) {
+        return new PolicyException(entrypoint + " returned a malformed decision: " + problem);
+    }
+
+    /**
+     * Where a decision came from, recorded on it.
+     *
+     * @param revision the bundle revision
+     * @param inputDigest the SHA-256 of the input document, hex encoded
+     * @param evaluationTime how long the evaluation took
+     */
+    public record Provenance(String revision, String inputDigest, Duration evaluationTime) {
+    }
+}
