@@ -99,7 +99,7 @@ class LocalProcessBackendTest extends BackendContractTest {
         assertThat(lines).containsExactlyInAnyOrder(
                 "GANTRY_MARKER=marker-value",
                 "PATH=/usr/local/bin:/usr/bin:/bin",
-                "HOME=" + attemptDirectory(handle),
+                "HOME=" + attemptDirectory(handle).resolve("work"),
                 "LANG=C.UTF-8");
     }
 
@@ -218,7 +218,7 @@ class LocalProcessBackendTest extends BackendContractTest {
 
         String stdout = finishedStdout(handle);
 
-        assertThat(stdout).isEqualTo(attemptDirectory(handle).resolve("sub/dir").toRealPath() + "\n");
+        assertThat(stdout).isEqualTo(attemptDirectory(handle).resolve("work/sub/dir").toRealPath() + "\n");
     }
 
     @ParameterizedTest

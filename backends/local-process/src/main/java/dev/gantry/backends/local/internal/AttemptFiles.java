@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 /**
  * The directory of one attempt, {@code <data>/runs/<attempt id>}, and the files the backend keeps
  * there: {@code run.properties} (the {@link AttemptRecord}), {@code exit.properties} (the
- * {@link ExitRecord}), {@code stdout.log} and {@code stderr.log}. The directory is also the
- * attempt's home and, by default, its working directory.
+ * {@link ExitRecord}), {@code stdout.log} and {@code stderr.log}. The job itself gets the
+ * {@code work} directory inside it as its home and default working directory, so its files never
+ * mix with the backend's records.
  *
  * <p>Records are replaced atomically: written to a temporary file, forced to disk, renamed over
  * the old one, and the directory forced too, so a crash leaves either the old or the new record.
@@ -49,6 +50,11 @@ public final class AttemptFiles {
         return directory;
     }
 
+    /** The job's own directory: its home, and the base of its working directory. */
+    public Path workspace() {
+        return directory.resolve("work");
+    }
+
     /** The file holding one output stream. */
     public Path log(LogStream stream) {
         return switch (stream) {
@@ -64,8 +70,8 @@ public final class AttemptFiles {
     }
 
     /**
-     * Creates the attempt directory, readable by its owner only, and {@code workingDirectory}
-     * inside it. A directory left by a launch that died before writing its record is removed
+     * Creates the attempt directory, readable by its owner only, its workspace, and
+     * {@code workingDirectory} inside that. A directory left by a launch that died before writing its record is removed
      * first.
      */
     public void create(Path workingDirectory) throws IOException {
@@ -73,6 +79,7 @@ public final class AttemptFiles {
             delete();
         }
         Files.createDirectory(directory, OWNER_ONLY);
+        Files.createDirectory(workspace());
         Files.createDirectories(workingDirectory);
     }
 

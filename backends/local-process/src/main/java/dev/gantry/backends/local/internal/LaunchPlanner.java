@@ -32,8 +32,8 @@ public final class LaunchPlanner {
         List<String> problems = new ArrayList<>();
         checkArguments(request.command(), problems);
         checkEnvironment(request.env(), problems);
-        Map<String, String> environment = ChildEnvironment.of(request.env(), files.directory());
-        Optional<Path> workingDirectory = workingDirectory(request.workingDirectory(), files.directory(), problems);
+        Map<String, String> environment = ChildEnvironment.of(request.env(), files.workspace());
+        Optional<Path> workingDirectory = workingDirectory(request.workingDirectory(), files.workspace(), problems);
         Optional<Path> executable = workingDirectory.flatMap(
                 directory -> executable(request.command().get(0), environment.get("PATH"), directory, problems));
         if (!problems.isEmpty()) {
@@ -77,18 +77,18 @@ public final class LaunchPlanner {
         });
     }
 
-    private static Optional<Path> workingDirectory(String requested, Path attemptDirectory, List<String> problems) {
+    private static Optional<Path> workingDirectory(String requested, Path workspace, List<String> problems) {
         if (requested.isEmpty()) {
-            return Optional.of(attemptDirectory);
+            return Optional.of(workspace);
         }
         try {
             Path relative = Path.of(requested);
             if (relative.isAbsolute() || climbsUp(relative)) {
                 problems.add("working directory '" + requested
-                        + "' must be relative to the attempt directory and stay inside it");
+                        + "' must be relative to the attempt's workspace and stay inside it");
                 return Optional.empty();
             }
-            return Optional.of(attemptDirectory.resolve(relative).normalize());
+            return Optional.of(workspace.resolve(relative).normalize());
         } catch (InvalidPathException e) {
             problems.add("working directory '" + requested + "' is not a valid path");
             return Optional.empty();

@@ -24,10 +24,10 @@ class LaunchPlannerTest {
 
         assertThat(plan.spec().executable().toString()).endsWith("/env");
         assertThat(plan.spec().arguments()).containsExactly("env", "-0");
-        assertThat(plan.spec().workingDirectory()).isEqualTo(runs.resolve("a-1/w"));
+        assertThat(plan.spec().workingDirectory()).isEqualTo(runs.resolve("a-1/work/w"));
         assertThat(plan.spec().environment())
                 .containsEntry("A", "1")
-                .containsEntry("HOME", runs.resolve("a-1").toString());
+                .containsEntry("HOME", runs.resolve("a-1/work").toString());
         assertThat(plan.spec().stdout()).isEqualTo(runs.resolve("a-1/stdout.log"));
         assertThat(runs.resolve("a-1")).doesNotExist();
     }
