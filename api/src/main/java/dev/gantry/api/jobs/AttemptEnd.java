@@ -31,7 +31,8 @@ public record AttemptEnd(
         if (signal != null) {
             text.append(" (").append(signal).append(')');
         }
-        if (message != null && !message.isBlank()) {
+        // A backend's message for a plain exit only repeats the code; for other ends it says more.
+        if (reason != EndReason.EXITED && message != null && !message.isBlank()) {
             text.append(": ").append(message);
         }
         return text.toString();

@@ -47,6 +47,9 @@ public final class JobSpecJson {
     private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,126}[A-Za-z0-9])?");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final int MAX_TEXT = 256;
+    private static final int MAX_TENANT = 128;
+    private static final int MAX_LABEL_VALUE = 256;
+    private static final int MAX_LABELS = 64;
     private static final int MAX_ARGUMENTS = 4096;
 
     private final Duration defaultTimeout;
@@ -89,8 +92,8 @@ public final class JobSpecJson {
         reader.rejectUnknown(root, "", FIELDS);
         JobSpec spec = new JobSpec(
                 reader.text(root, "name", ""),
-                reader.text(root, "tenant", ""),
-                reader.stringMap(root.get("labels"), "labels", LABEL_NAME, "a label name"),
+                reader.tenant(root),
+                reader.labels(root.get("labels"), "labels"),
                 reader.command(root),
                 reader.stringMap(root.get("env"), "env", ENV_NAME, "an environment variable name"),
                 reader.workingDir(root),
@@ -201,6 +204,15 @@ public final class JobSpecJson {
             return value;
         }
 
+        String tenant(JsonNode root) {
+            String tenant = text(root, "tenant", "");
+            if (tenant.length() > MAX_TENANT) {
+                fail("tenant", "must be at most " + MAX_TENANT + " characters");
+                return "";
+            }
+            return tenant;
+        }
+
         List<String> command(JsonNode root) {
             JsonNode node = root.get("command");
             if (node == null || node.isNull()) {
@@ -263,6 +275,20 @@ public final class JobSpecJson {
                 }
             });
             return map;
+        }
+
+        Map<String, String> labels(JsonNode node, String field) {
+            Map<String, String> labels = stringMap(node, field, LABEL_NAME, "a label name");
+            if (labels.size() > MAX_LABELS) {
+                fail(field, "must have at most " + MAX_LABELS + " labels");
+                return Map.of();
+            }
+            labels.forEach((name, value) -> {
+                if (value.length() > MAX_LABEL_VALUE) {
+                    fail(field + "." + name, "must be at most " + MAX_LABEL_VALUE + " characters");
+                }
+            });
+            return labels;
         }
 
         String workingDir(JsonNode root) {
@@ -418,7 +444,7 @@ public final class JobSpecJson {
             return new PlacementHints(
                     backendIds(node.get("backends")),
                     text(node, "region", "placement.region", ""),
-                    stringMap(node.get("labels"), "placement.labels", LABEL_NAME, "a label name"));
+                    labels(node.get("labels"), "placement.labels"));
         }
 
         private List<String> backendIds(JsonNode node) {

@@ -76,6 +76,17 @@ class BadInputIT implements ControlPlaneTestSupport {
     }
 
     @Test
+    void overlongTenantAndLabelValueAreRejected() {
+        String body = "{\"tenant\": \"" + "t".repeat(200) + "\", \"command\": [\"true\"], "
+                + "\"labels\": {\"team\": \"" + "v".repeat(300) + "\"}}";
+
+        ApiClient.Response response = api.post("/v1/jobs", body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(fields(response.json())).containsExactlyInAnyOrder("tenant", "labels.team");
+    }
+
+    @Test
     void emptyBodyIsRejected() {
         ApiClient.Response response = api.post("/v1/jobs", "");
 
