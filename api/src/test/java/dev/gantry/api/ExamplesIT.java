@@ -101,7 +101,7 @@ class ExamplesIT implements ControlPlaneTestSupport {
         JsonNode job = api.awaitState(id, "FAILED", WAIT);
 
         assertThat(job.get("attempts").get(0).get("endReason").asText()).isEqualTo("TIMED_OUT");
-        assertThat(processAlive(childPid(id))).isFalse();
+        assertThat(Processes.awaitGone(childPid(id), Duration.ofSeconds(10))).isTrue();
     }
 
     @Test
@@ -113,29 +113,12 @@ class ExamplesIT implements ControlPlaneTestSupport {
 
         JsonNode job = api.awaitState(id, "CANCELLED", WAIT);
         assertThat(job.get("attempts").get(0).get("endReason").asText()).isEqualTo("CANCELLED");
-        assertThat(processAlive(childPid(id))).isFalse();
+        assertThat(Processes.awaitGone(childPid(id), Duration.ofSeconds(10))).isTrue();
     }
 
     private long childPid(String id) {
         String output = api.get("/v1/jobs/" + id + "/logs").body().strip();
         return Long.parseLong(output.substring("child ".length()));
-    }
-
-    private static boolean processAlive(long pid) throws InterruptedException {
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                String text = Files.readString(stat);
-                if (text.substring(text.lastIndexOf(')') + 2).startsWith("Z")) {
-                    return false;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
     }
 
     private static String example(String name) throws IOException {

@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Failures are reported only as {@link BackendException}, whose kind tells the control plane
  * whether trying again may help.
  *
- * @since 0.1
+ * @since 1.0
  */
 public interface Backend extends AutoCloseable {
 
@@ -75,6 +75,19 @@ public interface Backend extends AutoCloseable {
      * reconcile.
      */
     List<RunHandle> runs() throws BackendException;
+
+    /**
+     * Keeps warm capacity ready for the autoscaler: instances booted, nodes reserved. Only called
+     * on backends whose {@link BackendCapabilities#scales()} is true, from one thread at a time,
+     * with the latest wish replacing earlier ones. Never stops running work to shrink.
+     *
+     * @throws BackendException of kind {@link BackendException.Kind#UNSUPPORTED} unless the
+     *     backend declares the capability
+     */
+    default void scale(ScaleRequest request) throws BackendException {
+        throw new BackendException(BackendException.Kind.UNSUPPORTED,
+                "backend " + describe().id() + " does not support scaling");
+    }
 
     /**
      * Releases what the backend holds in this process (threads, connections). Runs that are still

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param clock the clock to read time from, so tests can control it
  * @param listener where a backend that watches its runs pushes status changes; a backend that
  *     only supports polling may ignore it
- * @since 0.1
+ * @since 1.0
  */
 public record BackendContext(
         String id,

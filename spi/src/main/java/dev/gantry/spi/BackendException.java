@@ -4,7 +4,7 @@ package dev.gantry.spi;
  * The one exception a backend throws. Its kind tells the control plane what went wrong and
  * whether another try may succeed; SDK and I/O exceptions are wrapped as the cause.
  *
- * @since 0.1
+ * @since 1.0
  */
 public class BackendException extends Exception {
 

@@ -5,7 +5,7 @@ package dev.gantry.spi;
  * implementation in {@code META-INF/services/dev.gantry.spi.BackendFactory}. The implementation
  * needs a public no-argument constructor and must be cheap to construct.
  *
- * @since 0.1
+ * @since 1.0
  */
 public interface BackendFactory {
 
@@ -14,6 +14,13 @@ public interface BackendFactory {
      * a factory by this name. Lower case, words joined by hyphens.
      */
     String type();
+
+    /**
+     * The SPI version this plugin was built against. Implement it as {@code return
+     * SpiVersion.CURRENT;}: the constant is compiled into the plugin, so the control plane can
+     * refuse a plugin built for an SPI it does not support, before calling anything else.
+     */
+    String spiVersion();
 
     /**
      * Creates a backend for one configured id. Checks every setting first and reports all the

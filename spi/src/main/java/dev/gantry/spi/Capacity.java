@@ -7,7 +7,7 @@ package dev.gantry.spi;
  * @param total resources the backend has when empty
  * @param freeSlots how many more runs it accepts now
  * @param totalSlots how many runs it holds at most
- * @since 0.1
+ * @since 1.0
  */
 public record Capacity(Resources free, Resources total, int freeSlots, int totalSlots) {
 

@@ -19,7 +19,10 @@ import java.util.Map;
  * @param timeout how long the attempt may run before the backend stops it and reports
  *     {@link RunState#TIMED_OUT}
  * @param labels the job's labels, for the backend's own bookkeeping (pod labels, instance tags)
- * @since 0.1
+ * @param secrets secret values for this attempt only, placed as {@link Secret#target()} says and
+ *     written nowhere else; a backend that cannot place one fails the launch as
+ *     {@link BackendException.Kind#UNSUPPORTED}
+ * @since 1.0
  */
 public record LaunchRequest(
         String attemptId,
@@ -30,12 +33,14 @@ public record LaunchRequest(
         String workingDirectory,
         Resources resources,
         Duration timeout,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        List<Secret> secrets) {
 
     public LaunchRequest {
         command = List.copyOf(command);
         env = Map.copyOf(env);
         labels = Map.copyOf(labels);
+        secrets = List.copyOf(secrets);
         if (attemptId == null || attemptId.isBlank()) {
             throw new IllegalArgumentException("attemptId must not be blank");
         }
@@ -48,5 +53,14 @@ public record LaunchRequest(
         if (workingDirectory == null) {
             workingDirectory = "";
         }
+    }
+
+    /** Never shows environment values or secrets, which may be sensitive. */
+    @Override
+    public String toString() {
+        return "LaunchRequest[attemptId=" + attemptId + ", jobId=" + jobId + ", attempt=" + attempt
+                + ", command=" + command + ", env=" + env.keySet() + ", workingDirectory=" + workingDirectory
+                + ", resources=" + resources + ", timeout=" + timeout + ", labels=" + labels
+                + ", secrets=" + secrets + "]";
     }
 }

@@ -10,7 +10,7 @@ package dev.gantry.spi;
  * @param cappedAt the size cap in bytes that applies to this stream
  * @param complete no more output will ever follow {@code offset + data.length}, because the run
  *     has ended
- * @since 0.1
+ * @since 1.0
  */
 public record LogChunk(long offset, byte[] data, boolean truncated, long cappedAt, boolean complete) {
 

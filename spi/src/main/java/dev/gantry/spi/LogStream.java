@@ -3,7 +3,7 @@ package dev.gantry.spi;
 /**
  * The output streams of a run.
  *
- * @since 0.1
+ * @since 1.0
  */
 public enum LogStream {
     STDOUT,

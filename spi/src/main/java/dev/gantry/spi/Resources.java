@@ -6,7 +6,7 @@ package dev.gantry.spi;
  * @param cpu cores, fractions allowed
  * @param memoryBytes memory in bytes
  * @param gpu whole GPUs
- * @since 0.1
+ * @since 1.0
  */
 public record Resources(double cpu, long memoryBytes, int gpu) {
 

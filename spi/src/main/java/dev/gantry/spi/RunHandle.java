@@ -9,7 +9,7 @@ package dev.gantry.spi;
  *     plane, at most 1,000 characters
  * @param formatVersion the version of the reference's format, so a newer backend can read handles
  *     issued by an older one
- * @since 0.1
+ * @since 1.0
  */
 public record RunHandle(String attemptId, String reference, int formatVersion) {
 

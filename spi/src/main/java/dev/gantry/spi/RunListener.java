@@ -9,7 +9,7 @@ package dev.gantry.spi;
  * control plane also polls {@link Backend#status(RunHandle)}, so a missed call delays an update
  * but loses nothing.
  *
- * @since 0.1
+ * @since 1.0
  */
 @FunctionalInterface
 public interface RunListener {

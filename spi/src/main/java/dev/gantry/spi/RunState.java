@@ -3,7 +3,7 @@ package dev.gantry.spi;
 /**
  * Where a run is in its life, as its backend sees it.
  *
- * @since 0.1
+ * @since 1.0
  */
 public enum RunState {
     /** Accepted, not yet executing (image pull, VM boot, queue). */

@@ -15,7 +15,7 @@ import java.util.OptionalInt;
  * @param endedAt when it ended, once it has
  * @param message a short human-readable explanation of the state, empty when there is nothing to
  *     add
- * @since 0.1
+ * @since 1.0
  */
 public record RunStatus(
         RunState state,

@@ -8,6 +8,6 @@
  * monitor threads. This package depends on the JDK alone and is the only Gantry code a plugin
  * may rely on.
  *
- * @since 0.1
+ * @since 1.0
  */
 package dev.gantry.spi;

@@ -212,7 +212,7 @@ public class Scheduler {
         env.put("GANTRY_ATTEMPT", Integer.toString(attempt.number()));
         return new LaunchRequest(
                 attempt.id(), job.id(), attempt.number(), spec.command(), env, spec.workingDir(),
-                requestOf(spec), spec.timeout(), spec.labels());
+                requestOf(spec), spec.timeout(), spec.labels(), List.of());
     }
 
     private static Resources requestOf(JobSpec spec) {

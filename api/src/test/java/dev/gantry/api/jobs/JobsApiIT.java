@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.api.ApiClient;
 import dev.gantry.api.ControlPlaneTestSupport;
+import dev.gantry.api.Processes;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -220,21 +219,7 @@ class JobsApiIT implements ControlPlaneTestSupport {
     }
 
     private static void assertProcessGone(long pid) throws InterruptedException {
-        Path proc = Path.of("/proc", Long.toString(pid));
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (Files.exists(proc) && !isZombie(proc) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(Files.exists(proc) && !isZombie(proc)).as("process %d is gone", pid).isFalse();
-    }
-
-    private static boolean isZombie(Path proc) {
-        try {
-            String stat = Files.readString(proc.resolve("stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (java.io.IOException e) {
-            return false;
-        }
+        assertThat(Processes.awaitGone(pid, Duration.ofSeconds(10))).as("process %d is gone", pid).isTrue();
     }
 
     static List<String> eventTypes(String sse) {
