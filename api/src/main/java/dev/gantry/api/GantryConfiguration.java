@@ -15,20 +15,34 @@ public class GantryConfiguration {
     public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SCHEDULER_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofMillis(250);
+    public static final Path DEFAULT_PLUGINS_DIR = Path.of("./plugins");
 
     private Path dataDir = Path.of("./data");
+    private Path pluginsDir = DEFAULT_PLUGINS_DIR;
     private Duration defaultJobTimeout = DEFAULT_JOB_TIMEOUT;
     private Duration cancelGrace = DEFAULT_CANCEL_GRACE;
     private Duration schedulerInterval = DEFAULT_SCHEDULER_INTERVAL;
     private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
 
-    /** Where the database, backend records and job output live; {@code GANTRY_DATA_DIR}. */
+    /** Where the database, backend records and job output live, as an absolute path; {@code GANTRY_DATA_DIR}. */
     public Path getDataDir() {
-        return dataDir;
+        return dataDir.toAbsolutePath().normalize();
     }
 
     public void setDataDir(Path dataDir) {
         this.dataDir = dataDir;
+    }
+
+    /**
+     * Where backend plugins are installed, one jar or one directory of jars per plugin; read once
+     * at start. A directory that does not exist holds no plugins. {@code GANTRY_PLUGINS_DIR}.
+     */
+    public Path getPluginsDir() {
+        return pluginsDir;
+    }
+
+    public void setPluginsDir(Path pluginsDir) {
+        this.pluginsDir = pluginsDir;
     }
 
     /** The timeout a job gets when its descriptor names none. */

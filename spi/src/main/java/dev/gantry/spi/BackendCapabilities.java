@@ -10,8 +10,11 @@ package dev.gantry.spi;
  *     instance finds them again through {@link Backend#runs()}
  * @param scales the backend keeps warm capacity on request through
  *     {@link Backend#scale(ScaleRequest)}
- * @param secretFiles the backend can place {@link Secret.Target#FILE} secrets; every backend
- *     places {@link Secret.Target#ENV} secrets
+ * @param secretFiles the backend can place {@link Secret.Target#FILE} secrets. Every backend
+ *     that can keep an {@link Secret.Target#ENV} secret out of durable storage places those; one
+ *     that cannot (for example a backend that forwards work to a system that stores the job's
+ *     environment) fails such a launch as {@link BackendException.Kind#UNSUPPORTED} and says so
+ *     in its documentation
  * @since 1.0
  */
 public record BackendCapabilities(

@@ -16,13 +16,20 @@ import java.util.regex.Pattern;
  */
 public record Secret(String name, Target target, String value) {
 
+    /** The environment variable that tells a run where its {@link Target#FILE} secrets are. */
+    public static final String SECRETS_DIR_VARIABLE = "GANTRY_SECRETS_DIR";
+
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,255}");
 
     /** Where a secret is placed in the run. */
     public enum Target {
         /** An environment variable named {@link Secret#name()}. */
         ENV,
-        /** A file named {@link Secret#name()}, readable only by the run, removed when it ends. */
+        /**
+         * A file named {@link Secret#name()}, readable only by the run, removed when it ends. The
+         * run finds the directory holding its secret files in the environment variable
+         * {@value Secret#SECRETS_DIR_VARIABLE}.
+         */
         FILE
     }
 

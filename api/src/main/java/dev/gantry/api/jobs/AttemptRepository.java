@@ -15,6 +15,8 @@ public interface AttemptRepository extends CrudRepository<AttemptRecord, String>
 
     Optional<AttemptRecord> findByJobIdAndNumber(String jobId, int number);
 
+    int countByJobIdAndEndReason(String jobId, EndReason endReason);
+
     @Query("SELECT * FROM attempts WHERE state <> 'ENDED' ORDER BY created_at")
     List<AttemptRecord> findActive();
 }

@@ -1,10 +1,14 @@
 package dev.gantry.api.jobs;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.api.web.InvalidRequestException;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -30,6 +34,9 @@ import org.reactivestreams.Publisher;
 @Controller("/v1/jobs")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class JobController {
+
+    /** Response header of the logs endpoint: {@code true} when output was lost past the size cap. */
+    public static final String TRUNCATED_HEADER = "Gantry-Log-Truncated";
 
     private static final int MAX_IDEMPOTENCY_KEY = 256;
 
@@ -70,11 +77,13 @@ public class JobController {
     /** Jobs newest first, filtered by {@code state} and {@code label=name=value}, paged by {@code cursor}. */
     @Get(produces = MediaType.APPLICATION_JSON)
     public JobPage list(
+            HttpRequest<?> request,
             @QueryValue("state") @Nullable List<String> states,
-            @QueryValue("label") @Nullable List<String> labels,
             @QueryValue("limit") @Nullable String limit,
             @QueryValue("cursor") @Nullable String cursor) {
-        return listing.list(orEmpty(states), orEmpty(labels), limitOf(limit), cursor);
+        // Labels are read raw: a label value may itself hold a comma, which list binding would split.
+        List<String> labels = request.getParameters().getAll("label");
+        return listing.list(orEmpty(states), labels, limitOf(limit), cursor);
     }
 
     /** Cancels a job; 202 while its run is being stopped, 200 once it has ended. */
@@ -84,14 +93,21 @@ public class JobController {
         return HttpResponse.status(job.state().isTerminal() ? HttpStatus.OK : HttpStatus.ACCEPTED).body(job);
     }
 
-    /** The output of an attempt as plain text; {@code follow=true} streams until the attempt ends. */
+    /**
+     * The output of an attempt as plain text, from byte {@code offset}; {@code follow=true} streams
+     * until the attempt ends. The header {@value #TRUNCATED_HEADER} says whether the backend cut the
+     * stream at its size cap.
+     */
     @Get(value = "/{id}/logs", produces = MediaType.TEXT_PLAIN)
-    public Publisher<byte[]> logs(
+    public HttpResponse<Publisher<byte[]>> logs(
             @PathVariable String id,
             @QueryValue("attempt") @Nullable Integer attempt,
             @QueryValue("stream") @Nullable String stream,
-            @QueryValue(value = "follow", defaultValue = "false") boolean follow) {
-        return logs.read(new JobLogs.Request(id, attempt, stream, follow));
+            @QueryValue(value = "follow", defaultValue = "false") boolean follow,
+            @QueryValue(value = "offset", defaultValue = "0") long offset) {
+        var request = new JobLogs.Request(id, attempt, stream, follow, offset);
+        Publisher<byte[]> output = logs.read(request);
+        return HttpResponse.ok(output).header(TRUNCATED_HEADER, Boolean.toString(logs.truncated(request)));
     }
 
     /**
@@ -110,13 +126,24 @@ public class JobController {
             throw InvalidRequestException.of("", "the body is empty: send the job descriptor as a JSON object");
         }
         try {
-            return mapper.readTree(body);
+            // Strict: a repeated field or text after the object is an error, never silently dropped.
+            return mapper.reader()
+                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(body);
         } catch (JsonProcessingException e) {
-            throw InvalidRequestException.of("", "the body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw InvalidRequestException.of("", "the body is not valid JSON: " + e.getOriginalMessage() + where(e));
         } catch (IOException e) {
             throw InvalidRequestException.of("", "the body could not be read as JSON");
         }
+    }
+
+    private static String where(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        if (location == null) {
+            return "";
+        }
+        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     private static void checkIdempotencyKey(String key) {

@@ -28,6 +28,13 @@ public class JobLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
     private static final int LOCK_STRIPES = 64;
 
+    /**
+     * How many attempts a job may lose to its backend (host gone, control plane crash before an exit
+     * was collected) on top of its own retry budget: a lost attempt has no outcome, so it should not
+     * use up a retry the job asked for, but a backend that keeps losing work must not loop forever.
+     */
+    static final int MAX_LOST_ATTEMPTS = 3;
+
     private final JobRepository jobs;
     private final AttemptRepository attempts;
     private final EventRepository events;
@@ -207,7 +214,8 @@ public class JobLifecycle {
 
     private JobState decideAfter(JobRecord job, AttemptRecord attempt, AttemptEnd end) {
         Instant now = clock.instant();
-        JobState next = nextState(job, end);
+        int lost = attempts.countByJobIdAndEndReason(job.id(), EndReason.BACKEND_LOST);
+        JobState next = nextState(job, end, lost);
         Instant nextRunAt = null;
         if (next == JobState.RETRYING) {
             var spec = specs.read(job.spec()).retry();
@@ -216,7 +224,7 @@ public class JobLifecycle {
         jobs.updateState(job.id(), next.name(), nextRunAt, null, now);
         events.save(event(job.id(), "ATTEMPT_ENDED", next, attempt.number(), end.describe()));
         String message = switch (next) {
-            case RETRYING -> "attempt " + (attempt.number() + 1) + " of " + job.maxAttempts() + " at " + nextRunAt;
+            case RETRYING -> "attempt " + (attempt.number() + 1) + " starts at " + nextRunAt;
             case COMPLETED -> "completed";
             case CANCELLED -> "cancelled";
             case FAILED -> "failed after " + attempt.number() + " attempt(s): " + end.describe();
@@ -226,14 +234,22 @@ public class JobLifecycle {
         return next;
     }
 
-    private static JobState nextState(JobRecord job, AttemptEnd end) {
+    /**
+     * What follows an attempt's end. {@code lost} counts the job's attempts lost to the backend,
+     * this one included, which do not use up the job's own retries.
+     */
+    static JobState nextState(JobRecord job, AttemptEnd end, int lost) {
         if (end.reason() == EndReason.EXITED && end.exitCode() != null && end.exitCode() == 0) {
             return JobState.COMPLETED;
         }
         if (job.cancelRequested() || end.reason() == EndReason.CANCELLED) {
             return JobState.CANCELLED;
         }
-        if (end.retryable() && job.attemptCount() < job.maxAttempts()) {
+        if (end.reason() == EndReason.BACKEND_LOST && lost <= MAX_LOST_ATTEMPTS) {
+            return JobState.RETRYING;
+        }
+        int excused = Math.min(lost, MAX_LOST_ATTEMPTS);
+        if (end.retryable() && job.attemptCount() - excused < job.maxAttempts()) {
             return JobState.RETRYING;
         }
         return JobState.FAILED;

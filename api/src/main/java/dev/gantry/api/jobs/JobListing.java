@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Lists jobs newest first, filtered by state and labels, one page at a time.
@@ -160,11 +161,15 @@ public class JobListing {
         static Cursor decode(String text) {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\.", 3);
-                if (parts.length != 3 || parts[2].isEmpty()) {
+                if (parts.length != 3) {
                     return null;
                 }
-                Instant at = Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-                return new Cursor(at, parts[2]);
+                long seconds = Long.parseLong(parts[0]);
+                long nanos = Long.parseLong(parts[1]);
+                String id = parts[2];
+                boolean valid = seconds >= 0 && nanos >= 0 && nanos < 1_000_000_000
+                        && UUID.fromString(id).toString().equals(id);
+                return valid ? new Cursor(Instant.ofEpochSecond(seconds, nanos), id) : null;
             } catch (IllegalArgumentException | java.time.DateTimeException e) {
                 return null;
             }

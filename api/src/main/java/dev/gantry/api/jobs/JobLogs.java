@@ -44,27 +44,53 @@ public class JobLogs {
      *
      * @param attempt the attempt number, or null for the latest
      * @param stream {@code stdout} or {@code stderr}
+     * @param offset the byte of the stream to start from, 0 for the beginning
      */
-    public record Request(String jobId, Integer attempt, String stream, boolean follow) {
+    public record Request(String jobId, Integer attempt, String stream, boolean follow, long offset) {
     }
 
     /**
      * Checks the request and returns the output as a stream of byte chunks.
      *
      * @throws JobNotFoundException when there is no such job
-     * @throws InvalidRequestException when the stream or attempt named does not exist
+     * @throws InvalidRequestException when the stream or attempt named does not exist, or the offset
+     *     is negative
      */
     public Flux<byte[]> read(Request request) {
         service.record(request.jobId());
         LogStream stream = streamOf(request.stream());
         checkAttempt(request);
-        AtomicLong offset = new AtomicLong();
+        if (request.offset() < 0) {
+            throw InvalidRequestException.of("offset", "must not be negative");
+        }
+        AtomicLong offset = new AtomicLong(request.offset());
         return Flux.interval(Duration.ZERO, POLL_INTERVAL)
                 .onBackpressureDrop()
                 .concatMap(tick -> Mono.fromCallable(() -> nextPages(request, stream, offset))
                         .subscribeOn(Schedulers.boundedElastic()), 1)
                 .takeUntil(Pages::last)
                 .concatMapIterable(Pages::data);
+    }
+
+    /**
+     * Whether the requested stream was cut at its backend's size cap, as far as is known now: a run
+     * still writing may reach the cap later.
+     */
+    public boolean truncated(Request request) {
+        Optional<AttemptRecord> attempt = attemptOf(request);
+        if (attempt.isEmpty() || !attempt.get().isLaunched()) {
+            return false;
+        }
+        Optional<Backend> backend = backends.find(attempt.get().backendId());
+        if (backend.isEmpty()) {
+            return false;
+        }
+        try {
+            return backend.get().logs(handleOf(attempt.get()), streamOf(request.stream()), 0, 1).truncated();
+        } catch (BackendException e) {
+            // The output is then unreadable too, which the body shows by being empty.
+            return false;
+        }
     }
 
     private Pages nextPages(Request request, LogStream stream, AtomicLong offset) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.api.policy.PolicyInputs;
+import dev.gantry.api.scheduling.Placement;
 import dev.gantry.api.scheduling.Wakeups;
 import dev.gantry.policy.AdmissionDecision;
 import dev.gantry.policy.PolicyEngine;
@@ -39,6 +40,7 @@ public class JobService {
     private final JobLifecycle lifecycle;
     private final PolicyEngine policy;
     private final PolicyInputs inputs;
+    private final Placement placement;
     private final Wakeups wakeups;
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -50,6 +52,7 @@ public class JobService {
             JobLifecycle lifecycle,
             PolicyEngine policy,
             PolicyInputs inputs,
+            Placement placement,
             Wakeups wakeups,
             ObjectMapper mapper,
             Clock clock) {
@@ -59,6 +62,7 @@ public class JobService {
         this.lifecycle = lifecycle;
         this.policy = policy;
         this.inputs = inputs;
+        this.placement = placement;
         this.wakeups = wakeups;
         this.mapper = mapper;
         this.clock = clock;
@@ -73,7 +77,8 @@ public class JobService {
      * @throws dev.gantry.api.web.InvalidRequestException when the descriptor is invalid
      * @throws JobDeniedException when admission policy denies the job
      * @throws IdempotencyConflictException when the key was used with a different body
-     * @throws PolicyUnavailableException when no admission decision could be made
+     * @throws JobUnplaceableException when no configured backend could ever run the job
+     * @throws PolicyUnavailableException when no admission or placement decision could be made
      */
     public SubmitResult submit(JsonNode body, String idempotencyKey) {
         JobSpec spec = specs.parse(body);
@@ -84,6 +89,7 @@ public class JobService {
             return new SubmitResult(view(earlier.get()), false);
         }
         AdmissionDecision decision = admit(spec);
+        checkPlaceable(spec);
         JobRecord job = newJob(spec, specText, idempotencyKey, digest, decision);
         try {
             lifecycle.create(job, spec.labels(), "admitted by policy revision " + decision.revision());
@@ -166,6 +172,27 @@ public class JobService {
             throw new JobDeniedException(decision);
         }
         return decision;
+    }
+
+    /**
+     * Refuses a job that placement policy rejects on every backend. A job that fits somewhere but
+     * not now is accepted and waits; only one that can never run is refused.
+     */
+    private void checkPlaceable(JobSpec spec) {
+        Placement.Result placed;
+        try {
+            placed = placement.place(spec);
+        } catch (PolicyException e) {
+            LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("placement policy unavailable");
+            throw new PolicyUnavailableException("no placement decision could be made: " + e.getMessage(), e);
+        }
+        if (!placed.decision().eligible().isEmpty()) {
+            return;
+        }
+        List<String> reasons = placed.decision().rejected().stream()
+                .map(choice -> choice.backendId() + ": " + choice.reason())
+                .toList();
+        throw new JobUnplaceableException(reasons.isEmpty() ? List.of("no backend is available") : reasons);
     }
 
     private JobRecord newJob(

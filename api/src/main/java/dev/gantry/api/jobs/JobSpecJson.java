@@ -50,6 +50,8 @@ public final class JobSpecJson {
     private static final int MAX_TENANT = 128;
     private static final int MAX_LABEL_VALUE = 256;
     private static final int MAX_LABELS = 64;
+    private static final String RESERVED_ENV_PREFIX = "GANTRY_";
+    private static final String TRACEPARENT = "TRACEPARENT";
     private static final int MAX_ARGUMENTS = 4096;
 
     private final Duration defaultTimeout;
@@ -95,7 +97,7 @@ public final class JobSpecJson {
                 reader.tenant(root),
                 reader.labels(root.get("labels"), "labels"),
                 reader.command(root),
-                reader.stringMap(root.get("env"), "env", ENV_NAME, "an environment variable name"),
+                reader.env(root.get("env")),
                 reader.workingDir(root),
                 reader.resources(root.get("resources")),
                 reader.duration(root, "timeout", "timeout", defaultTimeout),
@@ -197,8 +199,8 @@ public final class JobSpecJson {
                 fail(field, "must be at most " + MAX_TEXT + " characters");
                 return fallback;
             }
-            if (hasControlCharacter(value)) {
-                fail(field, "must not contain control characters");
+            if (hasControlCharacter(value) || hasLoneSurrogate(value)) {
+                fail(field, "must be printable Unicode text without control characters");
                 return fallback;
             }
             return value;
@@ -243,6 +245,8 @@ public final class JobSpecJson {
                     fail(field, "must be a string");
                 } else if (element.textValue().indexOf('\0') >= 0) {
                     fail(field, "must not contain a NUL character");
+                } else if (hasLoneSurrogate(element.textValue())) {
+                    fail(field, "must be valid Unicode text");
                 } else if (i == 0 && element.textValue().isBlank()) {
                     fail(field, "must name the program to run");
                 } else {
@@ -270,11 +274,23 @@ public final class JobSpecJson {
                     fail(field + "." + key, "must be a string");
                 } else if (value.textValue().indexOf('\0') >= 0) {
                     fail(field + "." + key, "must not contain a NUL character");
+                } else if (hasLoneSurrogate(key) || hasLoneSurrogate(value.textValue())) {
+                    fail(field + "." + key, "must be valid Unicode text");
                 } else {
                     map.put(key, value.textValue());
                 }
             });
             return map;
+        }
+
+        Map<String, String> env(JsonNode node) {
+            Map<String, String> env = stringMap(node, "env", ENV_NAME, "an environment variable name");
+            for (String name : env.keySet()) {
+                if (name.startsWith(RESERVED_ENV_PREFIX) || name.equals(TRACEPARENT)) {
+                    fail("env." + name, "is set by Gantry for every attempt and cannot be given by a job");
+                }
+            }
+            return env;
         }
 
         Map<String, String> labels(JsonNode node, String field) {
@@ -357,16 +373,15 @@ public final class JobSpecJson {
             if (node == null || node.isNull()) {
                 return fallback;
             }
-            if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            if (!node.isIntegralNumber()) {
                 fail(field, "must be a whole number");
                 return fallback;
             }
-            int value = node.intValue();
-            if (value < min || value > max) {
+            if (!node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
                 fail(field, "must be between " + min + " and " + max);
                 return fallback;
             }
-            return value;
+            return node.intValue();
         }
 
         Duration duration(JsonNode parent, String name, String field, Duration fallback) {
@@ -470,6 +485,19 @@ public final class JobSpecJson {
 
     private static boolean hasControlCharacter(String value) {
         return value.chars().anyMatch(Character::isISOControl);
+    }
+
+    /** Whether {@code value} holds half of a surrogate pair without the other half. */
+    private static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> sorted(Set<String> names) {

@@ -106,7 +106,7 @@ public class Monitor {
         RunStatus status;
         try {
             status = backend.get().status(handle);
-        } catch (BackendException e) {
+        } catch (BackendException | RuntimeException e) {
             LOG.atWarn().addKeyValue("jobId", attempt.jobId()).addKeyValue("attempt", attempt.number())
                     .addKeyValue("backendId", attempt.backendId()).setCause(e).log("attempt status unavailable");
             return;

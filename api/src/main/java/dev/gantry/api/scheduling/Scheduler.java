@@ -13,11 +13,9 @@ import dev.gantry.api.jobs.JobRepository;
 import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.jobs.JobSpecJson;
 import dev.gantry.api.jobs.TraceIds;
-import dev.gantry.api.policy.PolicyInputs;
 import dev.gantry.api.policy.PolicyInputs.Candidate;
 import dev.gantry.policy.PlacementDecision;
 import dev.gantry.policy.PlacementDecision.BackendChoice;
-import dev.gantry.policy.PolicyEngine;
 import dev.gantry.policy.PolicyException;
 import dev.gantry.spi.Backend;
 import dev.gantry.spi.BackendException;
@@ -59,8 +57,7 @@ public class Scheduler {
     private final JobLifecycle lifecycle;
     private final JobSpecJson specs;
     private final BackendRegistry backends;
-    private final PolicyEngine policy;
-    private final PolicyInputs inputs;
+    private final Placement placement;
     private final Wakeups wakeups;
     private final GantryConfiguration configuration;
     private final Clock clock;
@@ -72,8 +69,7 @@ public class Scheduler {
             JobLifecycle lifecycle,
             JobSpecJson specs,
             BackendRegistry backends,
-            PolicyEngine policy,
-            PolicyInputs inputs,
+            Placement placement,
             Wakeups wakeups,
             GantryConfiguration configuration,
             Clock clock) {
@@ -82,8 +78,7 @@ public class Scheduler {
         this.lifecycle = lifecycle;
         this.specs = specs;
         this.backends = backends;
-        this.policy = policy;
-        this.inputs = inputs;
+        this.placement = placement;
         this.wakeups = wakeups;
         this.configuration = configuration;
         this.clock = clock;
@@ -111,31 +106,22 @@ public class Scheduler {
 
     private void schedule(JobRecord job) {
         JobSpec spec = specs.read(job.spec());
-        List<Candidate> candidates = candidates();
-        PlacementDecision decision;
+        Placement.Result placed;
         try {
-            decision = policy.place(inputs.placement(spec, candidates));
+            placed = placement.place(spec);
         } catch (PolicyException e) {
             LOG.atWarn().addKeyValue("jobId", job.id()).setCause(e).log("placement policy unavailable");
             lifecycle.waiting(job, "waiting: placement policy unavailable: " + e.getMessage());
             return;
         }
-        Optional<Backend> chosen = firstWithRoom(decision, candidates, requestOf(spec));
+        Optional<Backend> chosen = firstWithRoom(placed.decision(), placed.candidates(), requestOf(spec));
         if (chosen.isEmpty()) {
-            lifecycle.waiting(job, waitingReason(decision, candidates, requestOf(spec)));
+            lifecycle.waiting(job, waitingReason(placed.decision(), placed.candidates(), requestOf(spec)));
             return;
         }
         String backendId = chosen.get().describe().id();
         lifecycle.beginAttempt(job.id(), backendId)
                 .ifPresent(attempt -> launch(job, spec, chosen.get(), attempt));
-    }
-
-    private List<Candidate> candidates() {
-        List<Candidate> candidates = new ArrayList<>();
-        for (Backend backend : backends.started()) {
-            candidates.add(new Candidate(backend, backend.capacity()));
-        }
-        return candidates;
     }
 
     private static Optional<Backend> firstWithRoom(
@@ -189,6 +175,9 @@ public class Scheduler {
             wakeups.wakeMonitor();
         } catch (BackendException e) {
             launchFailed(job, attempt, e);
+        } catch (RuntimeException e) {
+            launchFailed(job, attempt, new BackendException(
+                    BackendException.Kind.INTERNAL, "backend " + attempt.backendId() + " failed: " + e, e));
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.gantry.api.web;
 
+import dev.gantry.api.backends.BackendNotFoundException;
 import dev.gantry.api.jobs.IdempotencyConflictException;
 import dev.gantry.api.jobs.JobDeniedException;
 import dev.gantry.api.jobs.JobNotFoundException;
+import dev.gantry.api.jobs.JobUnplaceableException;
 import dev.gantry.api.jobs.PolicyUnavailableException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -51,6 +53,16 @@ final class ProblemHandlers {
     }
 
     @Singleton
+    static class BackendNotFound implements ExceptionHandler<BackendNotFoundException, HttpResponse<Problem>> {
+
+        @Override
+        public HttpResponse<Problem> handle(HttpRequest request, BackendNotFoundException exception) {
+            return respond(HttpStatus.NOT_FOUND, Problem.of(
+                    "backend-not-found", "Backend not found", 404, exception.getMessage(), request.getPath()));
+        }
+    }
+
+    @Singleton
     static class Denied implements ExceptionHandler<JobDeniedException, HttpResponse<Problem>> {
 
         @Override
@@ -61,6 +73,18 @@ final class ProblemHandlers {
                     String.join("; ", decision.reasons()), request.getPath(), null, decision.reasons(), null,
                     decision.revision());
             return respond(HttpStatus.FORBIDDEN, problem);
+        }
+    }
+
+    @Singleton
+    static class Unplaceable implements ExceptionHandler<JobUnplaceableException, HttpResponse<Problem>> {
+
+        @Override
+        public HttpResponse<Problem> handle(HttpRequest request, JobUnplaceableException exception) {
+            var problem = new Problem(
+                    Problem.TYPE_PREFIX + "job-unplaceable", "No backend can run this job", 422,
+                    exception.getMessage(), request.getPath(), null, exception.reasons(), null, null);
+            return respond(HttpStatus.UNPROCESSABLE_ENTITY, problem);
         }
     }
 

@@ -86,6 +86,53 @@ class BadInputIT implements ControlPlaneTestSupport {
         assertThat(fields(response.json())).containsExactlyInAnyOrder("tenant", "labels.team");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "repeated field      | {\"tenant\": \"acme\", \"command\": [\"true\"], \"command\": [\"false\"]} | ''",
+        "text after object   | {\"tenant\": \"acme\", \"command\": [\"true\"]} trailing | ''",
+        "reserved variable   | {\"tenant\": \"acme\", \"command\": [\"true\"], \"env\": {\"GANTRY_JOB_ID\": \"x\"}} | env.GANTRY_JOB_ID",
+        "trace context       | {\"tenant\": \"acme\", \"command\": [\"true\"], \"env\": {\"TRACEPARENT\": \"x\"}} | env.TRACEPARENT",
+        "lone surrogate      | {\"tenant\": \"\\ud800\", \"command\": [\"true\"]} | tenant",
+        "priority too large  | {\"tenant\": \"acme\", \"command\": [\"true\"], \"priority\": 2147483648} | priority",
+    })
+    void ambiguousOrReservedInputIsRejected(String description, String body, String field) {
+        ApiClient.Response response = api.post("/v1/jobs", body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(fields(response.json())).contains(field);
+    }
+
+    @Test
+    void deeplyNestedBodyIsRejectedNotAnError() {
+        String body = "{\"tenant\": \"acme\", \"command\": [\"true\"], \"labels\": "
+                + "[".repeat(1500) + "]".repeat(1500) + "}";
+
+        ApiClient.Response response = api.post("/v1/jobs", body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void jobNoBackendCouldEverRunIsRefused() {
+        ApiClient.Response response = api.post("/v1/jobs",
+                "{\"tenant\": \"acme\", \"command\": [\"true\"], \"resources\": {\"gpu\": 1}}");
+
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("reasons").get(0).asText()).startsWith("local:");
+    }
+
+    @Test
+    void forgedCursorIsRejected() {
+        String forged = java.util.Base64.getUrlEncoder().encodeToString("-1.-1.x".getBytes());
+
+        ApiClient.Response response = api.get("/v1/jobs?cursor=" + forged);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(fields(response.json())).containsExactly("cursor");
+    }
+
     @Test
     void emptyBodyIsRejected() {
         ApiClient.Response response = api.post("/v1/jobs", "");

@@ -1,11 +1,14 @@
 package dev.gantry.backends.local;
 
 import com.sun.jna.ptr.IntByReference;
+import dev.gantry.backends.local.LocalProcessConfiguration.CgroupMode;
 import dev.gantry.backends.local.internal.Attempt;
+import dev.gantry.backends.local.internal.AttemptCgroup;
 import dev.gantry.backends.local.internal.AttemptFiles;
 import dev.gantry.backends.local.internal.AttemptIds;
 import dev.gantry.backends.local.internal.AttemptLocks;
 import dev.gantry.backends.local.internal.AttemptRecord;
+import dev.gantry.backends.local.internal.BackendCgroup;
 import dev.gantry.backends.local.internal.DataDirectoryLock;
 import dev.gantry.backends.local.internal.ExitRecord;
 import dev.gantry.backends.local.internal.LaunchPlan;
@@ -30,6 +33,7 @@ import dev.gantry.spi.Resources;
 import dev.gantry.spi.RunHandle;
 import dev.gantry.spi.RunState;
 import dev.gantry.spi.RunStatus;
+import dev.gantry.spi.Secret;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -58,12 +62,30 @@ import org.slf4j.LoggerFactory;
  * attempt's {@code run.properties} (pid, start time, deadline, resources, any stop under way) and,
  * once it ends, {@code exit.properties}.
  *
+ * <p>Secrets are placed as the request says and kept out of every record and log line.
+ * {@link Secret.Target#ENV} secrets join the process's environment, winning over job variables of
+ * the same name. {@link Secret.Target#FILE} secrets are written, before the process starts, to
+ * {@code secrets/<name>} in the attempt directory (directory {@code 0700}, files {@code 0400}),
+ * and the process finds that directory in {@code GANTRY_SECRETS_DIR}. The directory is removed in
+ * the same step that records the attempt's end, whether it exited, was cancelled or timed out, and
+ * a failed launch removes the whole attempt directory; a backend that opens over a data directory
+ * removes what a crash left of the secrets of attempts that had ended.
+ *
  * <p>Two threads serve all attempts: the reaper, which learns of every exit through pidfds,
  * collects the exit status of exactly that process and records the end on disk at once; and the
  * timer, which enforces timeouts, forces stops once their grace is over and keeps output within
  * its cap. Stopping signals the whole process group: SIGTERM, then SIGKILL after the grace. When
- * an attempt's main process ends, whatever it left in its process group is killed too. A process
- * that starts a new session of its own escapes the group and is not tracked.
+ * an attempt's main process ends, whatever it left in its process group is killed too.
+ *
+ * <p>A process that starts a new session of its own ({@code setsid}) leaves the process group, so
+ * where the host allows it each attempt is also contained in a cgroup v2 of its own,
+ * {@code <cgroup root>/<backend id>/<attempt id>} (see {@link LocalProcessConfiguration#cgroups()}).
+ * The SIGKILL step, and the end of the main process, then kill the whole cgroup as well, and the
+ * cgroup is removed once it is empty. Such processes get no SIGTERM first, only the SIGKILL. The
+ * main process is moved into its cgroup right after it starts, see {@link AttemptCgroup} for the
+ * microseconds this leaves open. The cgroups have no controller, so they limit nothing: the
+ * resources an attempt asks for are accounted against this backend's capacity, not enforced. Without
+ * cgroups a process that calls {@code setsid} escapes the backend and outlives a cancel.
  *
  * <p>Runs outlive the backend: {@link #close()} leaves them running, and a new backend over the
  * same data directory finds them again from their records, checking the start time so that a
@@ -81,13 +103,22 @@ public final class LocalProcessBackend implements Backend {
     public static final String TYPE = "local-process";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalProcessBackend.class);
+    private static final BackendCapabilities CAPABILITIES = new BackendCapabilities(
+            false, // gpus
+            true, // pushesStatus: the reaper sees every exit the moment it happens
+            true, // survivesRestart
+            false, // scales: a host has what it has
+            true); // secretFiles
     private static final Duration LOG_CAP_INTERVAL = Duration.ofSeconds(1);
     private static final long OWN_PID = ProcessHandle.current().pid();
+    private static final int CGROUP_REMOVAL_TRIES = 20;
+    private static final Duration CGROUP_REMOVAL_PAUSE = Duration.ofMillis(50);
 
     private final BackendContext context;
     private final LocalProcessConfiguration configuration;
     private final BackendDescriptor descriptor;
     private final DataDirectoryLock dataDirectoryLock;
+    private final Optional<BackendCgroup> cgroups;
     private final Path runsDirectory;
     private final LaunchPlanner planner;
     private final PosixSpawner spawner = new PosixSpawner();
@@ -102,17 +133,20 @@ public final class LocalProcessBackend implements Backend {
             BackendContext context,
             LocalProcessConfiguration configuration,
             DataDirectoryLock dataDirectoryLock,
+            Optional<BackendCgroup> cgroups,
             ProcessReaper reaper) {
         this.context = context;
         this.configuration = configuration;
         this.dataDirectoryLock = dataDirectoryLock;
+        this.cgroups = cgroups;
         this.reaper = reaper;
         this.descriptor = new BackendDescriptor(
                 context.id(),
                 TYPE,
                 configuration.region(),
                 configuration.labels(),
-                new BackendCapabilities(false, true, true));
+                CAPABILITIES,
+                configuration.price());
         this.runsDirectory = context.dataDirectory().resolve("runs");
         this.planner = new LaunchPlanner(runsDirectory);
         this.ledger = new ResourceLedger(
@@ -122,11 +156,14 @@ public final class LocalProcessBackend implements Backend {
     }
 
     /**
-     * Opens a backend over {@code context}'s data directory: takes the directory's lock, starts the
-     * reaper and the timer, and finds again the attempts a previous instance left running.
+     * Opens a backend over {@code context}'s data directory: sets up its cgroup directory as the
+     * configuration asks, takes the data directory's lock, starts the reaper and the timer, and
+     * finds again the attempts a previous instance left running. Fails with
+     * {@link BackendException.Kind#UNAVAILABLE} when cgroups are required but cannot be used.
      */
     static LocalProcessBackend open(BackendContext context, LocalProcessConfiguration configuration)
             throws BackendException {
+        Optional<BackendCgroup> cgroups = openCgroups(context.id(), configuration);
         DataDirectoryLock lock = DataDirectoryLock.acquire(context.dataDirectory());
         ProcessReaper reaper;
         try {
@@ -137,7 +174,7 @@ public final class LocalProcessBackend implements Backend {
             throw new BackendException(BackendException.Kind.UNAVAILABLE,
                     "cannot open local-process backend " + context.id() + ": " + e.getMessage(), e);
         }
-        LocalProcessBackend backend = new LocalProcessBackend(context, configuration, lock, reaper);
+        LocalProcessBackend backend = new LocalProcessBackend(context, configuration, lock, cgroups, reaper);
         try {
             backend.findRunningAttempts();
         } catch (IOException e) {
@@ -147,6 +184,34 @@ public final class LocalProcessBackend implements Backend {
         }
         backend.scheduleLogCaps();
         return backend;
+    }
+
+    private static Optional<BackendCgroup> openCgroups(String backendId, LocalProcessConfiguration configuration)
+            throws BackendException {
+        if (configuration.cgroups() == CgroupMode.OFF) {
+            return Optional.empty();
+        }
+        try {
+            BackendCgroup cgroup = BackendCgroup.open(cgroupRoot(configuration), backendId);
+            LOG.info("attempt cgroups in use backend={} directory={}", backendId, cgroup.directory());
+            return Optional.of(cgroup);
+        } catch (IOException e) {
+            if (configuration.cgroups() == CgroupMode.REQUIRED) {
+                throw new BackendException(BackendException.Kind.UNAVAILABLE, "local-process backend " + backendId
+                        + " requires cgroups, which are unavailable: " + e.getMessage(), e);
+            }
+            LOG.warn("process containment limited to the process group backend={} reason={}",
+                    backendId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Path cgroupRoot(LocalProcessConfiguration configuration) throws IOException {
+        if (configuration.cgroupRoot().isPresent()) {
+            return configuration.cgroupRoot().get();
+        }
+        return BackendCgroup.defaultRoot(BackendCgroup.MOUNT_INFO)
+                .orElseThrow(() -> new IOException("no cgroup2 file system is mounted"));
     }
 
     @Override
@@ -164,7 +229,9 @@ public final class LocalProcessBackend implements Backend {
      *
      * <p>Fails with {@link BackendException.Kind#BAD_REQUEST} for an attempt id that is not a safe
      * file name, a working directory outside the attempt directory, a command not found or not
-     * executable, or resources beyond this backend's total; with
+     * executable, resources beyond this backend's total, a secret given twice, or an environment
+     * secret that holds a NUL character or is named {@code GANTRY_SECRETS_DIR} beside file
+     * secrets; with
      * {@link BackendException.Kind#UNSUPPORTED} for GPUs; with
      * {@link BackendException.Kind#CAPACITY} when the resources or slots are taken now.
      */
@@ -201,8 +268,9 @@ public final class LocalProcessBackend implements Backend {
     /**
      * {@inheritDoc}
      *
-     * <p>Sends SIGTERM to the attempt's process group (SIGKILL at once when {@code grace} is zero
-     * or negative), arranges SIGKILL for when the grace is over, and returns without waiting. The
+     * <p>Sends SIGTERM to the attempt's process group (SIGKILL to the group and the attempt's
+     * cgroup at once when {@code grace} is zero or negative), arranges SIGKILL to both for when the
+     * grace is over, and returns without waiting. The
      * stop is recorded, so a backend restarted meanwhile still forces it in time.
      */
     @Override
@@ -306,30 +374,79 @@ public final class LocalProcessBackend implements Backend {
             throw new BackendException(BackendException.Kind.INTERNAL,
                     "cannot create the directory of attempt " + attemptId + ": " + e.getMessage(), e);
         }
+        placeFileSecrets(plan);
+        Optional<AttemptCgroup> cgroup = createCgroup(plan);
         int pid;
         try {
             pid = spawner.spawn(plan.spec());
         } catch (NativeCallException e) {
+            cgroup.ifPresent(this::scheduleCgroupRemoval);
             deleteQuietly(files);
             throw spawnFailure(plan, e);
         }
-        return register(plan, pid);
+        addToCgroup(plan, cgroup, pid);
+        return register(plan, pid, cgroup);
     }
 
-    private Attempt register(LaunchPlan plan, int pid) throws BackendException {
+    private static void placeFileSecrets(LaunchPlan plan) throws BackendException {
+        List<Secret> fileSecrets = plan.request().secrets().stream()
+                .filter(secret -> secret.target() == Secret.Target.FILE)
+                .toList();
+        if (fileSecrets.isEmpty()) {
+            return;
+        }
+        try {
+            plan.files().writeSecrets(fileSecrets);
+        } catch (IOException e) {
+            // The message of a file system error names the file at most, never what was written.
+            deleteQuietly(plan.files());
+            throw new BackendException(BackendException.Kind.INTERNAL, "cannot place the file secrets of attempt "
+                    + plan.request().attemptId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<AttemptCgroup> createCgroup(LaunchPlan plan) throws BackendException {
+        Optional<AttemptCgroup> cgroup = cgroups.map(base -> base.attempt(plan.request().attemptId()));
+        if (cgroup.isEmpty()) {
+            return cgroup;
+        }
+        try {
+            cgroup.get().create();
+            return cgroup;
+        } catch (IOException e) {
+            deleteQuietly(plan.files());
+            throw new BackendException(BackendException.Kind.INTERNAL,
+                    "cannot create the cgroup of attempt " + plan.request().attemptId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void addToCgroup(LaunchPlan plan, Optional<AttemptCgroup> cgroup, int pid) throws BackendException {
+        if (cgroup.isEmpty()) {
+            return;
+        }
+        try {
+            cgroup.get().add(pid);
+        } catch (IOException e) {
+            abandon(plan, pid, cgroup);
+            throw new BackendException(BackendException.Kind.INTERNAL,
+                    "cannot move attempt " + plan.request().attemptId() + " into its cgroup: " + e.getMessage(), e);
+        }
+    }
+
+    private Attempt register(LaunchPlan plan, int pid, Optional<AttemptCgroup> cgroup) throws BackendException {
         LaunchRequest request = plan.request();
         try {
             long startTicks = ProcStat.read(pid).orElseThrow().startTicks();
             AttemptRecord record = new AttemptRecord(request.attemptId(), request.jobId(), request.attempt(), pid,
                     startTicks, context.clock().instant(), request.timeout(), request.resources(), Optional.empty());
             plan.files().writeRecord(record);
-            Attempt attempt = Attempt.parented(plan.files(), record);
+            Attempt attempt = Attempt.parented(plan.files(), record, cgroup);
             watch(attempt);
             LOG.info("attempt launched attempt={} job={} pid={} executable={}",
                     request.attemptId(), request.jobId(), pid, plan.spec().executable());
             return attempt;
         } catch (IOException | RuntimeException e) {
-            abandon(plan, pid);
+            abandon(plan, pid, cgroup);
             throw new BackendException(BackendException.Kind.INTERNAL,
                     "cannot keep track of attempt " + request.attemptId() + ": " + e.getMessage(), e);
         }
@@ -347,11 +464,13 @@ public final class LocalProcessBackend implements Backend {
         scheduleTimeout(attempt);
     }
 
-    private void abandon(LaunchPlan plan, int pid) {
-        // Leaves nothing behind: the group goes, the child is reaped, the directory removed.
+    private void abandon(LaunchPlan plan, int pid, Optional<AttemptCgroup> cgroup) {
+        // Leaves nothing behind: the group and the cgroup go, the child is reaped, the directories removed.
         LibC.INSTANCE.kill(-pid, LibC.SIGKILL);
+        cgroup.ifPresent(AttemptCgroup::kill);
         LibC.INSTANCE.waitpid(pid, new IntByReference(), 0);
         liveAttempts.remove(plan.request().attemptId());
+        cgroup.ifPresent(this::scheduleCgroupRemoval);
         deleteQuietly(plan.files());
     }
 
@@ -420,6 +539,7 @@ public final class LocalProcessBackend implements Backend {
         if (attempt.isEndRecorded()) {
             liveAttempts.remove(record.attemptId(), attempt);
         }
+        attempt.cgroup().ifPresent(this::scheduleCgroupRemoval);
         ExitRecord exit = end.get();
         LOG.info("attempt exited attempt={} job={} state={} exitCode={} signal={}", record.attemptId(),
                 record.jobId(), exit.state(), exitCodeText(exit), exit.signal().orElse("none"));
@@ -476,11 +596,33 @@ public final class LocalProcessBackend implements Backend {
             for (Path directory : directories) {
                 AttemptFiles files = new AttemptFiles(directory);
                 String attemptId = directory.getFileName().toString();
-                if (AttemptIds.isValid(attemptId) && files.hasRecord() && !files.hasExit()) {
+                if (!AttemptIds.isValid(attemptId)) {
+                    continue;
+                }
+                if (files.hasRecord() && !files.hasExit()) {
                     loadFoundAttempt(files, attemptId);
+                } else {
+                    removeLeftoverSecrets(files, attemptId);
+                    removeLeftoverCgroup(attemptId);
                 }
             }
         }
+    }
+
+    private static void removeLeftoverSecrets(AttemptFiles files, String attemptId) {
+        // The attempt ended, or its launch died, while its secrets were still on disk.
+        try {
+            files.deleteSecrets();
+        } catch (IOException e) {
+            LOG.warn("attempt secrets not removed attempt={}", attemptId, e);
+        }
+    }
+
+    private void removeLeftoverCgroup(String attemptId) {
+        // The attempt ended, or its launch died, before its cgroup was removed.
+        Optional<AttemptCgroup> cgroup = cgroups.map(base -> base.attempt(attemptId)).filter(AttemptCgroup::exists);
+        cgroup.ifPresent(AttemptCgroup::kill);
+        cgroup.ifPresent(this::scheduleCgroupRemoval);
     }
 
     private void loadFoundAttempt(AttemptFiles files, String attemptId) {
@@ -496,7 +638,10 @@ public final class LocalProcessBackend implements Backend {
         Optional<ProcStat> stat = ProcStat.read(record.pid())
                 .filter(found -> found.startTicks() == record.startTicks());
         boolean parentedHere = stat.map(found -> found.parentPid() == OWN_PID).orElse(false);
-        Attempt attempt = parentedHere ? Attempt.parented(files, record) : Attempt.foreign(files, record);
+        Optional<AttemptCgroup> cgroup = cgroups.map(base -> base.attempt(record.attemptId()));
+        Attempt attempt = parentedHere
+                ? Attempt.parented(files, record, cgroup)
+                : Attempt.foreign(files, record, cgroup);
         ledger.forceReserve(record.resources());
         liveAttempts.put(record.attemptId(), attempt);
         if (stat.isEmpty() || !watchFound(attempt)) {
@@ -525,6 +670,49 @@ public final class LocalProcessBackend implements Backend {
         }
         // Read once more now that the pidfd pins the pid, in case it was recycled meanwhile.
         return ProcStat.isSameProcess(record.pid(), record.startTicks());
+    }
+
+    private void scheduleCgroupRemoval(AttemptCgroup cgroup) {
+        scheduleCgroupRemoval(cgroup, CGROUP_REMOVAL_TRIES, Duration.ZERO);
+    }
+
+    private void scheduleCgroupRemoval(AttemptCgroup cgroup, int triesLeft, Duration delay) {
+        try {
+            timer.schedule(() -> removeCgroup(cgroup, triesLeft), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile: the next backend over this data directory removes the cgroup of an
+            // attempt whose directory is still there.
+            LOG.debug("attempt cgroup removal not scheduled on closed backend attempt={}", cgroup.attemptId());
+        }
+    }
+
+    private void removeCgroup(AttemptCgroup cgroup, int triesLeft) {
+        ReentrantLock lock = locks.of(cgroup.attemptId());
+        lock.lock();
+        try {
+            // A live attempt owns its cgroup. A new launch of the same attempt id holds this lock
+            // while its fresh cgroup is still empty, and holds the attempt live from then on.
+            if (liveAttempts.containsKey(cgroup.attemptId())) {
+                return;
+            }
+            cgroup.remove();
+            LOG.debug("attempt cgroup removed attempt={}", cgroup.attemptId());
+        } catch (IOException e) {
+            retryCgroupRemoval(cgroup, triesLeft - 1, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void retryCgroupRemoval(AttemptCgroup cgroup, int triesLeft, IOException failure) {
+        if (triesLeft > 0) {
+            // Killed processes take a moment to leave; the kernel refuses to remove a cgroup until then.
+            scheduleCgroupRemoval(cgroup, triesLeft, CGROUP_REMOVAL_PAUSE);
+            return;
+        }
+        // An empty cgroup costs the host almost nothing; the run's outcome does not depend on it.
+        LOG.debug("attempt cgroup not removed attempt={} directory={}", cgroup.attemptId(), cgroup.directory(),
+                failure);
     }
 
     private void scheduleLogCaps() {

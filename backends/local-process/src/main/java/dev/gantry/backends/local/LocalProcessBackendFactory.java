@@ -4,6 +4,7 @@ import dev.gantry.spi.Backend;
 import dev.gantry.spi.BackendContext;
 import dev.gantry.spi.BackendException;
 import dev.gantry.spi.BackendFactory;
+import dev.gantry.spi.SpiVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,11 @@ public final class LocalProcessBackendFactory implements BackendFactory {
     @Override
     public String type() {
         return LocalProcessBackend.TYPE;
+    }
+
+    @Override
+    public String spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     /**

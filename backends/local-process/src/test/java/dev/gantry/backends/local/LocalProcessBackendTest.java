@@ -2,6 +2,7 @@ package dev.gantry.backends.local;
 
 import static dev.gantry.backends.tck.ContractRule.CANCEL_ENDS_EVERYTHING;
 import static dev.gantry.backends.tck.ContractRule.CANCEL_ENDS_RUN;
+import static dev.gantry.backends.tck.ContractRule.LIVE_RUN_IS_NOT_TERMINAL;
 import static dev.gantry.backends.tck.ContractRule.OUTPUT_IS_COMPLETE_AND_ORDERED;
 import static dev.gantry.backends.tck.ContractRule.RESTART_FINDS_LIVE_RUNS;
 import static dev.gantry.backends.tck.ContractRule.RUN_EXITS;
@@ -10,26 +11,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.backends.local.internal.AttemptFiles;
 import dev.gantry.backends.local.internal.AttemptRecord;
+import dev.gantry.backends.local.internal.ChildEnvironment;
+import dev.gantry.backends.local.internal.ExitRecord;
 import dev.gantry.backends.local.internal.ProcStat;
 import dev.gantry.backends.tck.BackendContractTest;
 import dev.gantry.backends.tck.BackendProbe;
 import dev.gantry.backends.tck.Workload;
 import dev.gantry.spi.Backend;
+import dev.gantry.spi.BackendCapabilities;
 import dev.gantry.spi.BackendContext;
 import dev.gantry.spi.BackendException;
-import dev.gantry.spi.BackendFactory;
 import dev.gantry.spi.Capacity;
 import dev.gantry.spi.LaunchRequest;
 import dev.gantry.spi.LogChunk;
 import dev.gantry.spi.LogStream;
+import dev.gantry.spi.Price;
 import dev.gantry.spi.Resources;
 import dev.gantry.spi.RunHandle;
 import dev.gantry.spi.RunState;
 import dev.gantry.spi.RunStatus;
+import dev.gantry.spi.Secret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +43,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
-import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -47,9 +53,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Runs the backend contract kit against the local-process backend, plus what is particular to
- * running processes on this host: environment isolation, no shell, process groups, signals, the
- * attempt directory, the log cap, restarts and capacity.
+ * Runs the backend contract kit against the local-process backend, loaded as a plugin, plus what
+ * is particular to running processes on this host: environment isolation, no shell, process
+ * groups, signals, the attempt directory, the log cap, restarts, capacity, price and where secrets
+ * go and when they are removed.
  */
 class LocalProcessBackendTest extends BackendContractTest {
 
@@ -58,13 +65,13 @@ class LocalProcessBackendTest extends BackendContractTest {
     private static final Resources SMALL = new Resources(0.1, 16L * 1024 * 1024, 0);
 
     @Override
-    protected Backend createBackend(BackendContext context) throws BackendException {
-        BackendFactory factory = ServiceLoader.load(BackendFactory.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(candidate -> candidate.type().equals("local-process"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no BackendFactory of type local-process is registered"));
-        return factory.create(context);
+    protected String backendType() {
+        return LocalProcessBackend.TYPE;
+    }
+
+    @Override
+    protected List<Path> pluginPaths() {
+        return LocalProcessPlugin.paths();
     }
 
     @Override
@@ -76,6 +83,7 @@ class LocalProcessBackendTest extends BackendContractTest {
         if (workload.spawnsChild()) {
             script.add("while :; do echo " + Workload.CHILD_HEARTBEAT + " >&2; sleep 0.1; done &");
         }
+        workload.secretReports().forEach(report -> script.add(secretReportCommand(report)));
         workload.stdoutLines().forEach(line -> script.add("printf '%s\\n' " + quoted(line)));
         workload.stderrLines().forEach(line -> script.add("printf '%s\\n' " + quoted(line) + " >&2"));
         if (!workload.sleep().isZero()) {
@@ -403,6 +411,164 @@ class LocalProcessBackendTest extends BackendContractTest {
         assertThat(labelled.describe().labels()).isEqualTo(Map.of("tier", "on-prem"));
     }
 
+    @Test
+    void describeClaimsTheCapabilitiesOfLocalProcesses() {
+        BackendCapabilities capabilities = backend().describe().capabilities();
+
+        assertThat(capabilities).isEqualTo(new BackendCapabilities(false, true, true, false, true));
+    }
+
+    @Test
+    void describeReportsNoPriceUnlessARateIsSet() {
+        assertThat(backend().describe().price()).isEmpty();
+    }
+
+    @Test
+    void describeReportsTheConfiguredPrice() throws Exception {
+        Map<String, String> settings = Map.of("price-per-cpu-hour", "0.04", "currency", "EUR");
+
+        Backend priced = openBackend(newContext("priced", settings));
+
+        assertThat(priced.describe().price()).hasValue(new Price("EUR", 0.04, 0, 0, false));
+    }
+
+    @Test
+    void envSecretWinsOverJobVariableOfTheSameName() throws Exception {
+        Secret secret = randomSecret(Secret.Target.ENV);
+        Workload workload = Workload.exitingWith(0).reportingSecret(secret.target(), secret.name());
+
+        RunHandle handle = launch(request(
+                workloadCommand(workload), Map.of(secret.name(), "job-value"), List.of(secret), LONG_TIMEOUT));
+
+        assertThat(finishedStdout(handle)).isEqualTo(Workload.secretReport(secret.name(), secret.value()) + "\n");
+    }
+
+    @Test
+    void runWithFileSecretsFindsTheirDirectoryInItsEnvironment() throws Exception {
+        List<Secret> secrets = List.of(randomSecret(Secret.Target.FILE));
+
+        RunHandle handle = launch(request(List.of("/usr/bin/env"), Map.of(), secrets, LONG_TIMEOUT));
+
+        assertThat(finishedStdout(handle).lines())
+                .contains("GANTRY_SECRETS_DIR=" + attemptDirectory(handle).resolve("secrets"));
+    }
+
+    @Test
+    void fileSecretIsOwnerOnlyAndTheOnlyCopyOfAnySecretWhileRunning() throws Exception {
+        Secret file = randomSecret(Secret.Target.FILE);
+        Secret variable = randomSecret(Secret.Target.ENV);
+        RunHandle handle = launch(
+                request(workloadCommand(readyThenSleeping()), Map.of(), List.of(file, variable), LONG_TIMEOUT));
+        probe().awaitOutput(handle, LogStream.STDOUT, "ready", LIVE_RUN_IS_NOT_TERMINAL);
+        Path secrets = attemptDirectory(handle).resolve("secrets");
+
+        String record = Files.readString(attemptDirectory(handle).resolve("run.properties"));
+
+        assertThat(record).doesNotContain(file.value(), variable.value());
+        assertThat(Files.getPosixFilePermissions(secrets)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(secrets.resolve(file.name())))
+                .isEqualTo(PosixFilePermissions.fromString("r--------"));
+        assertThat(Files.readString(secrets.resolve(file.name()))).isEqualTo(file.value());
+        assertThat(filesContaining(context().dataDirectory(), file.value()))
+                .containsExactly(secrets.resolve(file.name()));
+        assertThat(filesContaining(context().dataDirectory(), variable.value())).isEmpty();
+    }
+
+    @Test
+    void secretsAreGoneOnceRunExits() throws Exception {
+        List<Secret> secrets = oneSecretOfEachTarget();
+        RunHandle handle = launch(request(workloadCommand(Workload.exitingWith(0)), Map.of(), secrets, LONG_TIMEOUT));
+
+        probe().awaitTerminal(handle, RUN_EXITS);
+
+        assertSecretsGone(handle, secrets);
+    }
+
+    @Test
+    void secretsAreGoneOnceCancelledRunEnds() throws Exception {
+        List<Secret> secrets = oneSecretOfEachTarget();
+        RunHandle handle = launch(request(workloadCommand(readyThenSleeping()), Map.of(), secrets, LONG_TIMEOUT));
+        probe().awaitOutput(handle, LogStream.STDOUT, "ready", CANCEL_ENDS_RUN);
+
+        backend().cancel(handle, SHORT_GRACE);
+
+        probe().awaitTerminal(handle, CANCEL_ENDS_RUN);
+        assertSecretsGone(handle, secrets);
+    }
+
+    @Test
+    void secretsAreGoneOnceTimedOutRunEnds() throws Exception {
+        List<Secret> secrets = oneSecretOfEachTarget();
+        RunHandle handle = launch(
+                request(workloadCommand(readyThenSleeping()), Map.of(), secrets, Duration.ofSeconds(1)));
+
+        RunStatus status = probe().awaitTerminal(handle, TIMEOUT_FIRES);
+
+        assertThat(status.state()).isEqualTo(RunState.TIMED_OUT);
+        assertSecretsGone(handle, secrets);
+    }
+
+    @Test
+    void launchThatFailsAfterPlacingSecretsLeavesNoneBehind() throws Exception {
+        // Executable but neither a binary nor a script: posix_spawn itself fails, after the secrets are placed.
+        Path notAProgram = Files.writeString(context().dataDirectory().resolve("not-a-program"), "plain text");
+        Files.setPosixFilePermissions(notAProgram, PosixFilePermissions.fromString("rwx------"));
+        List<Secret> secrets = oneSecretOfEachTarget();
+        LaunchRequest request = request(List.of(notAProgram.toString()), Map.of(), secrets, LONG_TIMEOUT);
+
+        BackendException failure = failureOf(() -> backend().launch(request));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.BAD_REQUEST);
+        assertThat(failure.getMessage()).contains("Exec format error");
+        assertThat(attemptDirectory(request.attemptId())).doesNotExist();
+        for (Secret secret : secrets) {
+            assertThat(failure.getMessage()).doesNotContain(secret.value());
+            assertThat(filesContaining(context().dataDirectory(), secret.value())).isEmpty();
+        }
+    }
+
+    @Test
+    void openingBackendRemovesSecretsOfRunsThatEndedMeanwhile() throws Exception {
+        BackendContext other = newContext("left-secrets", Map.of());
+        Path runs = Files.createDirectories(other.dataDirectory().resolve("runs"));
+        Secret secret = randomSecret(Secret.Target.FILE);
+        AttemptFiles endRecorded = attemptWithSecret(runs, secret, true, true);
+        AttemptFiles processGone = attemptWithSecret(runs, secret, true, false);
+        AttemptFiles launchDied = attemptWithSecret(runs, secret, false, false);
+
+        openBackend(other);
+
+        assertThat(endRecorded.secretsDirectory()).doesNotExist();
+        assertThat(processGone.secretsDirectory()).doesNotExist();
+        assertThat(launchDied.secretsDirectory()).doesNotExist();
+        assertThat(filesContaining(other.dataDirectory(), secret.value())).isEmpty();
+    }
+
+    @Test
+    void secretValuesAppearInNoLogLineAndNoFailure() throws Exception {
+        List<Secret> secrets = oneSecretOfEachTarget();
+        List<String> logged;
+        BackendException failure;
+        try (CapturedLogs logs = new CapturedLogs()) {
+            RunHandle exited = launch(
+                    request(workloadCommand(Workload.exitingWith(0)), Map.of(), secrets, LONG_TIMEOUT));
+            probe().awaitTerminal(exited, RUN_EXITS);
+            RunHandle cancelled = launch(
+                    request(workloadCommand(readyThenSleeping()), Map.of(), secrets, LONG_TIMEOUT));
+            backend().cancel(cancelled, Duration.ZERO);
+            probe().awaitTerminal(cancelled, CANCEL_ENDS_RUN);
+            failure = failureOf(() -> backend().launch(
+                    request(List.of("gantry-no-such-command"), Map.of(), secrets, LONG_TIMEOUT)));
+            logged = logs.texts();
+        }
+
+        assertThat(logged).anyMatch(text -> text.startsWith("attempt launched"));
+        for (Secret secret : secrets) {
+            assertThat(logged).noneMatch(text -> text.contains(secret.value()));
+            assertThat(failure.getMessage()).doesNotContain(secret.value());
+        }
+    }
+
     private RunHandle launchStubbornFamily(Duration timeout) throws Exception {
         RunHandle handle = launch(request(readyThenSleeping().spawningChild().ignoringStopRequest(), timeout));
         probe().awaitOutput(handle, LogStream.STDERR, Workload.CHILD_HEARTBEAT, CANCEL_ENDS_EVERYTHING);
@@ -485,8 +651,15 @@ class LocalProcessBackendTest extends BackendContractTest {
 
     private LaunchRequest request(List<String> command, Map<String, String> env, String workingDirectory) {
         String attemptId = "local-" + UUID.randomUUID();
+        return new LaunchRequest(attemptId, "job-" + attemptId, 1, command, env, workingDirectory, SMALL, LONG_TIMEOUT,
+                Map.of(), List.of());
+    }
+
+    private LaunchRequest request(
+            List<String> command, Map<String, String> env, List<Secret> secrets, Duration timeout) {
+        String attemptId = "local-" + UUID.randomUUID();
         return new LaunchRequest(
-                attemptId, "job-" + attemptId, 1, command, env, workingDirectory, SMALL, LONG_TIMEOUT, Map.of());
+                attemptId, "job-" + attemptId, 1, command, env, "", SMALL, timeout, Map.of(), secrets);
     }
 
     private static LaunchRequest withAttemptId(LaunchRequest request, String attemptId) {
@@ -499,7 +672,79 @@ class LocalProcessBackendTest extends BackendContractTest {
                 request.workingDirectory(),
                 request.resources(),
                 request.timeout(),
-                request.labels());
+                request.labels(),
+                request.secrets());
+    }
+
+    private static List<Secret> oneSecretOfEachTarget() {
+        return List.of(randomSecret(Secret.Target.ENV), randomSecret(Secret.Target.FILE));
+    }
+
+    private void assertSecretsGone(RunHandle handle, List<Secret> secrets) throws IOException {
+        assertThat(attemptDirectory(handle).resolve("secrets")).doesNotExist();
+        for (Secret secret : secrets) {
+            assertThat(filesContaining(context().dataDirectory(), secret.value()))
+                    .as("files holding secret %s", secret.name())
+                    .isEmpty();
+        }
+    }
+
+    /** Every file under {@code root} whose bytes contain {@code value}, as grep -rl would list them. */
+    private static List<Path> filesContaining(Path root, String value) throws IOException {
+        String needle = new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path file : paths.filter(Files::isRegularFile).toList()) {
+                String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                if (content.contains(needle)) {
+                    found.add(file);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * An attempt directory as a crash may leave it, holding {@code secret} as a file secret:
+     * with or without its record, and with or without its end recorded. A record names a process
+     * that has ended already.
+     */
+    private static AttemptFiles attemptWithSecret(Path runs, Secret secret, boolean recorded, boolean ended)
+            throws Exception {
+        String attemptId = "left-" + UUID.randomUUID();
+        AttemptFiles files = new AttemptFiles(runs.resolve(attemptId));
+        files.create(files.workspace());
+        files.writeSecrets(List.of(secret));
+        if (recorded) {
+            files.writeRecord(new AttemptRecord(attemptId, "job-" + attemptId, 1, endedProcessId(), 1,
+                    Instant.now(), LONG_TIMEOUT, SMALL, Optional.empty()));
+        }
+        if (ended) {
+            files.writeExit(new ExitRecord(
+                    RunState.EXITED, OptionalInt.of(0), Optional.empty(), Instant.now(), "exited with code 0"));
+        }
+        return files;
+    }
+
+    private static int endedProcessId() throws Exception {
+        Process process = new ProcessBuilder("/bin/true").start();
+        assertThat(process.waitFor()).isZero();
+        return Math.toIntExact(process.pid());
+    }
+
+    private static String secretReportCommand(Workload.SecretReport report) {
+        String name = report.name();
+        String file = "\"$" + ChildEnvironment.SECRETS_DIRECTORY + "/" + name + "\"";
+        String present = switch (report.target()) {
+            case ENV -> "[ -n \"${" + name + "+set}\" ]";
+            case FILE -> "[ -r " + file + " ]";
+        };
+        String value = switch (report.target()) {
+            case ENV -> "printf %s \"$" + name + "\"";
+            case FILE -> "cat " + file;
+        };
+        return "if " + present + "; then printf 'secret " + name + " sha256 %s\\n' \"$(" + value
+                + " | sha256sum | cut -d ' ' -f 1)\"; else printf 'secret " + name + " missing\\n'; fi";
     }
 
     private static String quoted(String text) {

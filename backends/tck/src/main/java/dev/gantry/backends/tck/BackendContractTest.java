@@ -6,25 +6,37 @@ import static dev.gantry.backends.tck.ContractRule.CANCEL_FORCES_STUBBORN_RUN;
 import static dev.gantry.backends.tck.ContractRule.CANCEL_IS_IDEMPOTENT;
 import static dev.gantry.backends.tck.ContractRule.CANCEL_RETURNS_PROMPTLY;
 import static dev.gantry.backends.tck.ContractRule.CAPACITY_IS_CONSISTENT;
+import static dev.gantry.backends.tck.ContractRule.CAPACITY_TRACKS_RUNS;
 import static dev.gantry.backends.tck.ContractRule.CLOSE_IS_REPEATABLE;
+import static dev.gantry.backends.tck.ContractRule.CLOSE_LEAVES_RUNS_RUNNING;
+import static dev.gantry.backends.tck.ContractRule.CONCURRENT_LAUNCHES_ALL_RUN;
 import static dev.gantry.backends.tck.ContractRule.DESCRIBE_NAMES_CONFIGURED_ID;
 import static dev.gantry.backends.tck.ContractRule.DUPLICATE_LAUNCH_IS_ABSORBED;
 import static dev.gantry.backends.tck.ContractRule.END_IS_PUSHED;
+import static dev.gantry.backends.tck.ContractRule.ENV_SECRET_REACHES_RUN;
 import static dev.gantry.backends.tck.ContractRule.EXIT_CODE_IS_REPORTED;
 import static dev.gantry.backends.tck.ContractRule.FAILED_LAUNCH_LEAVES_NOTHING;
+import static dev.gantry.backends.tck.ContractRule.FAILURES_ARE_BACKEND_EXCEPTIONS;
+import static dev.gantry.backends.tck.ContractRule.FILE_SECRET_REACHES_RUN;
 import static dev.gantry.backends.tck.ContractRule.LIVE_LOG_IS_NOT_COMPLETE;
 import static dev.gantry.backends.tck.ContractRule.LIVE_RUN_IS_NOT_TERMINAL;
 import static dev.gantry.backends.tck.ContractRule.LOG_PAGE_IS_BOUNDED;
 import static dev.gantry.backends.tck.ContractRule.OUTPUT_IS_COMPLETE_AND_ORDERED;
+import static dev.gantry.backends.tck.ContractRule.PLUGIN_LOADS;
 import static dev.gantry.backends.tck.ContractRule.RESTART_FINDS_LIVE_RUNS;
 import static dev.gantry.backends.tck.ContractRule.RESTART_KEEPS_CONTROL;
 import static dev.gantry.backends.tck.ContractRule.RESTART_KEEPS_FINISHED_STATUS;
 import static dev.gantry.backends.tck.ContractRule.RUNS_LISTS_LIVE_RUNS;
 import static dev.gantry.backends.tck.ContractRule.RUN_EXITS;
+import static dev.gantry.backends.tck.ContractRule.SCALING_KEEPS_RUNS;
+import static dev.gantry.backends.tck.ContractRule.SECRET_IS_NOT_EXPOSED;
+import static dev.gantry.backends.tck.ContractRule.SPI_VERSION_IS_COMPATIBLE;
 import static dev.gantry.backends.tck.ContractRule.TIMEOUT_ENDS_EVERYTHING;
 import static dev.gantry.backends.tck.ContractRule.TIMEOUT_FIRES;
 import static dev.gantry.backends.tck.ContractRule.TIMES_ARE_REPORTED;
 import static dev.gantry.backends.tck.ContractRule.UNCLAIMED_GPUS_ARE_UNSUPPORTED;
+import static dev.gantry.backends.tck.ContractRule.UNCLAIMED_SCALING_IS_UNSUPPORTED;
+import static dev.gantry.backends.tck.ContractRule.UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED;
 import static dev.gantry.backends.tck.ContractRule.UNKNOWN_RUN_HAS_UNKNOWN_STATUS;
 import static dev.gantry.backends.tck.ContractRule.UNKNOWN_RUN_IS_NOT_FOUND;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,8 +45,10 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gantry.spi.Backend;
+import dev.gantry.spi.BackendCapabilities;
 import dev.gantry.spi.BackendContext;
 import dev.gantry.spi.BackendException;
+import dev.gantry.spi.BackendFactory;
 import dev.gantry.spi.Capacity;
 import dev.gantry.spi.LaunchRequest;
 import dev.gantry.spi.LogChunk;
@@ -43,6 +57,9 @@ import dev.gantry.spi.Resources;
 import dev.gantry.spi.RunHandle;
 import dev.gantry.spi.RunState;
 import dev.gantry.spi.RunStatus;
+import dev.gantry.spi.ScaleRequest;
+import dev.gantry.spi.Secret;
+import dev.gantry.spi.SpiVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,10 +67,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,6 +80,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,16 +90,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The backend contract as tests. A backend author extends this class in their test sources,
- * implements {@link #createBackend(BackendContext)} and {@link #workloadCommand(Workload)}, and
- * runs it like any other JUnit 5 test class.
+ * implements {@link #backendType()}, {@link #pluginPaths()} and {@link #workloadCommand(Workload)},
+ * and runs it like any other JUnit 5 test class.
+ *
+ * <p>The kit loads the backend the way the control plane does: the plugin at
+ * {@link #pluginPaths()} goes through the real plugin loader, in a class loader of its own that
+ * shares only the SPI and the logging API with the kit, and the factory of
+ * {@link #backendType()} creates each backend under the plugin's context class loader. So the kit
+ * also proves that the plugin is packaged and registered right, and that it works isolated from
+ * the host. {@link #createBackend(BackendContext)} is the escape hatch for the rare backend that
+ * cannot be created that way in a test; even then the tests of the plugin itself
+ * ({@link ContractRule#PLUGIN_LOADS}, {@link ContractRule#SPI_VERSION_IS_COMPATIBLE}) load it
+ * through the plugin loader.
  *
  * <p>Each test gets a fresh backend over its own temporary data directory, a system clock and a
  * {@link RecordingRunListener}. Tests launch small {@link Workload}s, wait by polling with a
  * bounded timeout ({@link #stateTimeout()}), and cancel every run they started when they end, so
  * they pass in any order and in parallel. Tests of optional features are skipped when the backend
- * does not claim them in its {@link dev.gantry.spi.BackendCapabilities}. Every failure names the
- * {@link ContractRule} that was broken: assertions say it, and each test declares its rule with
- * {@link Checks} so that an unexpected exception is reported under it too.
+ * does not claim them in its {@link BackendCapabilities}, and those that can check it make sure
+ * that an unclaimed feature fails as {@link BackendException.Kind#UNSUPPORTED}. Every failure
+ * names the {@link ContractRule} that was broken: assertions say it, and each test declares its
+ * rule with {@link Checks} so that an unexpected exception is reported under it too.
  *
  * <p>The protected helpers ({@link #launch(Workload)}, {@link #probe()}, {@link #openBackend},
  * ...) are there for the author's own backend-specific tests in the same class.
@@ -98,6 +128,8 @@ public abstract class BackendContractTest {
     private static final int SMALL_PAGE = 37;
     private static final int LINE_COUNT = 200;
     private static final int CONCURRENT_CALLERS = 8;
+    private static final int CAPACITY_RUNS = 3;
+    private static final int READ_PAGE = 4096;
     private static final String READY = "ready";
     private static final String STARTED = "started";
     private static final String PRIMARY = "primary";
@@ -113,11 +145,30 @@ public abstract class BackendContractTest {
     private BackendProbe probe;
 
     /**
-     * Creates the backend under test from {@code context}. Called once before every test, and
-     * again with the same context by the restart tests. Loading the backend's factory through
-     * {@link java.util.ServiceLoader} here also proves its registration.
+     * The type of the backend under test, as its factory reports it, such as
+     * {@code local-process}.
      */
-    protected abstract Backend createBackend(BackendContext context) throws BackendException;
+    protected abstract String backendType();
+
+    /**
+     * The plugin as an operator would install it: its jar or classes directory, followed by the
+     * jars of its runtime dependencies. The SPI and SLF4J come from the host and must not be
+     * among them. Called before every test; the plugin is loaded once per distinct list of paths.
+     */
+    protected abstract List<Path> pluginPaths();
+
+    /**
+     * Creates the backend under test from {@code context}. Called once before every test, and
+     * again with the same context by the restart tests.
+     *
+     * <p>By default, {@link #pluginFactory()} creates it, as the control plane would. Override
+     * this only when the backend cannot be created that way in a test, for example because it
+     * must be pointed at a fake server first; the override should still create it through
+     * {@link #pluginFactory()} if it can, so that the backend runs in its plugin class loader.
+     */
+    protected Backend createBackend(BackendContext context) throws BackendException {
+        return pluginFactory().create(context);
+    }
 
     /**
      * Turns {@code workload} into the command a run of this backend executes, exactly as
@@ -358,10 +409,12 @@ public abstract class BackendContractTest {
     public void concurrentDuplicateLaunchesStartOneRun() throws Exception {
         LaunchRequest request = request(startedThenExiting(), LONG_TIMEOUT);
 
-        Set<RunHandle> handles = launchConcurrently(request);
+        List<RunHandle> handles = launchAllAtOnce(Collections.nCopies(CONCURRENT_CALLERS, request));
 
-        assertThat(handles).as("%s: handles of concurrent launches", DUPLICATE_LAUNCH_IS_ABSORBED).hasSize(1);
-        assertStartedOnce(handles.iterator().next());
+        assertThat(new HashSet<>(handles))
+                .as("%s: handles of concurrent launches", DUPLICATE_LAUNCH_IS_ABSORBED)
+                .hasSize(1);
+        assertStartedOnce(handles.get(0));
     }
 
     @Test
@@ -427,12 +480,7 @@ public abstract class BackendContractTest {
         BackendException failure = failureOf(() -> backend.launch(withGpu), UNCLAIMED_GPUS_ARE_UNSUPPORTED);
 
         assertKind(failure, BackendException.Kind.UNSUPPORTED, UNCLAIMED_GPUS_ARE_UNSUPPORTED);
-        assertThat(backend.runs()).extracting(RunHandle::attemptId)
-                .as("%s", FAILED_LAUNCH_LEAVES_NOTHING)
-                .doesNotContain(request.attemptId());
-        RunStatus retried = probe.awaitTerminal(launch(request), FAILED_LAUNCH_LEAVES_NOTHING);
-        assertThat(retried.state()).as("%s: launch after the refusal", FAILED_LAUNCH_LEAVES_NOTHING)
-                .isEqualTo(RunState.EXITED);
+        assertRefusedLaunchLeftNothing(request);
     }
 
     @Test
@@ -501,10 +549,7 @@ public abstract class BackendContractTest {
     public void capacityNeverReportsMoreFreeThanTotal() {
         Capacity capacity = backend.capacity();
 
-        assertThat(capacity.total().fits(capacity.free())).as("%s: %s", CAPACITY_IS_CONSISTENT, capacity).isTrue();
-        assertThat(capacity.freeSlots())
-                .as("%s: %s", CAPACITY_IS_CONSISTENT, capacity)
-                .isBetween(0, capacity.totalSlots());
+        assertConsistent(capacity);
     }
 
     @Test
@@ -515,6 +560,175 @@ public abstract class BackendContractTest {
         backend.close();
 
         assertThat(openBackends).as("%s", CLOSE_IS_REPEATABLE).contains(backend);
+    }
+
+    @Test
+    @Checks(CAPACITY_TRACKS_RUNS)
+    public void freeSlotsDropWhileRunsLiveAndReturnAfterCancel() throws BackendException {
+        Capacity before = consistentCapacity();
+        int count = runsThatFit(CAPACITY_RUNS);
+        assumeTrue(count > 0, "the backend has no room for one run of workloadResources()");
+        List<RunHandle> handles = launchEach(count, i -> readyThenSleeping());
+
+        Capacity during = consistentCapacity();
+        cancelAndAwaitEnd(handles);
+
+        assertThat(during.freeSlots())
+                .as("%s: %d runs live; before %s, during %s", CAPACITY_TRACKS_RUNS, count, before, during)
+                .isLessThanOrEqualTo(before.freeSlots() - count);
+        awaitFreeSlots(before.freeSlots());
+    }
+
+    @Test
+    @Checks(CAPACITY_TRACKS_RUNS)
+    public void freeSlotsReturnAfterRunsExit() throws BackendException {
+        Capacity before = consistentCapacity();
+        int count = runsThatFit(CAPACITY_RUNS);
+        assumeTrue(count > 0, "the backend has no room for one run of workloadResources()");
+
+        List<RunHandle> handles = launchEach(count, i -> Workload.exitingWith(0));
+        handles.forEach(handle -> probe.awaitTerminal(handle, RUN_EXITS));
+
+        awaitFreeSlots(before.freeSlots());
+    }
+
+    @Test
+    @Checks(CONCURRENT_LAUNCHES_ALL_RUN)
+    public void concurrentLaunchesOfDistinctAttemptsAllRun() throws Exception {
+        int count = runsThatFit(CONCURRENT_CALLERS);
+        assumeTrue(count >= 2, "the backend has no room for two runs of workloadResources() at once");
+        List<LaunchRequest> requests = IntStream.range(0, count)
+                .mapToObj(i -> request(Workload.exitingWith(i + 1).printing(List.of("run-" + i)), LONG_TIMEOUT))
+                .toList();
+
+        List<RunHandle> handles = launchAllAtOnce(requests);
+
+        assertThat(handles).extracting(RunHandle::attemptId)
+                .as("%s: attempt ids of the handles", CONCURRENT_LAUNCHES_ALL_RUN)
+                .containsExactlyElementsOf(requests.stream().map(LaunchRequest::attemptId).toList());
+        for (int i = 0; i < count; i++) {
+            assertRanAsChosen(handles.get(i), i + 1, "run-" + i + "\n");
+        }
+    }
+
+    @Test
+    @Checks(CLOSE_LEAVES_RUNS_RUNNING)
+    public void closeLeavesActiveRunsRunning() throws BackendException {
+        assumeTrue(capabilities().survivesRestart(),
+                "only a backend that survives restarts can show the kit a run after close");
+        RunHandle handle = launch(readyThenSleeping().spawningChild());
+        probe.awaitOutput(handle, LogStream.STDERR, Workload.CHILD_HEARTBEAT, CLOSE_LEAVES_RUNS_RUNNING);
+
+        backend.close();
+
+        Backend reopened = openBackend(context);
+        track(reopened, handle);
+        BackendProbe reopenedProbe = new BackendProbe(reopened, stateTimeout());
+        reopenedProbe.awaitOutputGrowth(handle, LogStream.STDERR, CLOSE_LEAVES_RUNS_RUNNING);
+        RunStatus status = reopenedProbe.status(handle, CLOSE_LEAVES_RUNS_RUNNING);
+        assertThat(status.state()).as("%s: %s", CLOSE_LEAVES_RUNS_RUNNING, status).isEqualTo(RunState.RUNNING);
+    }
+
+    @Test
+    @Checks(FAILURES_ARE_BACKEND_EXCEPTIONS)
+    public void closedBackendFailsOnlyWithBackendException() throws BackendException {
+        // Neither run is tracked: a closed backend may not be able to cancel, and both end on their own.
+        RunHandle finished = backend.launch(request(Workload.exitingWith(0), LONG_TIMEOUT));
+        probe.awaitTerminal(finished, RUN_EXITS);
+        LaunchRequest later = request(Workload.exitingWith(0), LONG_TIMEOUT);
+
+        backend.close();
+
+        assertFailsOnlyAsBackendException("describe", () -> assertThat(backend.describe())
+                .as("%s: describe after close", FAILURES_ARE_BACKEND_EXCEPTIONS)
+                .isNotNull());
+        assertFailsOnlyAsBackendException("capacity", backend::capacity);
+        assertFailsOnlyAsBackendException("status", () -> backend.status(finished));
+        assertFailsOnlyAsBackendException("logs", () -> backend.logs(finished, LogStream.STDOUT, 0, SMALL_PAGE));
+        assertFailsOnlyAsBackendException("cancel", () -> backend.cancel(finished, Duration.ZERO));
+        assertFailsOnlyAsBackendException("runs", backend::runs);
+        assertFailsOnlyAsBackendException("launch", () -> backend.launch(later));
+        assertFailsOnlyAsBackendException("scale", () -> backend.scale(new ScaleRequest(0, "tck")));
+    }
+
+    @Test
+    @Checks(PLUGIN_LOADS)
+    public void pluginLoadsThroughPluginLoader() {
+        BackendFactory factory = pluginFactory();
+
+        assertThat(factory.type()).as("%s", PLUGIN_LOADS).isEqualTo(backendType());
+    }
+
+    @Test
+    @Checks(SPI_VERSION_IS_COMPATIBLE)
+    public void factorySpiVersionIsCompatible() {
+        String version = pluginFactory().spiVersion();
+
+        assertThat(isCompatibleWithCurrentSpi(version))
+                .as("%s: the factory reports '%s', this SPI is %s", SPI_VERSION_IS_COMPATIBLE, version,
+                        SpiVersion.CURRENT)
+                .isTrue();
+    }
+
+    @Test
+    @Checks(ENV_SECRET_REACHES_RUN)
+    public void envSecretReachesRun() throws BackendException {
+        Secret secret = randomSecret(Secret.Target.ENV);
+
+        RunHandle handle = launch(requestReporting(secret));
+
+        assertSecretReported(handle, secret, ENV_SECRET_REACHES_RUN);
+    }
+
+    @Test
+    @Checks(FILE_SECRET_REACHES_RUN)
+    public void fileSecretReachesRun() throws BackendException {
+        assumeTrue(capabilities().secretFiles(), "the backend does not claim the secretFiles capability");
+        Secret secret = randomSecret(Secret.Target.FILE);
+
+        RunHandle handle = launch(requestReporting(secret));
+
+        assertSecretReported(handle, secret, FILE_SECRET_REACHES_RUN);
+    }
+
+    @Test
+    @Checks(UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED)
+    public void fileSecretIsUnsupportedWithoutSecretFilesCapability() throws BackendException {
+        assumeFalse(capabilities().secretFiles(), "the backend claims the secretFiles capability");
+        Secret secret = randomSecret(Secret.Target.FILE);
+        LaunchRequest request = request(Workload.exitingWith(0), LONG_TIMEOUT);
+        LaunchRequest withFile = withSecrets(request, List.of(secret));
+
+        BackendException failure = failureOf(() -> backend.launch(withFile), UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED);
+
+        assertKind(failure, BackendException.Kind.UNSUPPORTED, UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED);
+        assertThat(String.valueOf(failure.getMessage()))
+                .as("%s: the failure message", SECRET_IS_NOT_EXPOSED)
+                .doesNotContain(secret.value());
+        assertRefusedLaunchLeftNothing(request);
+    }
+
+    @Test
+    @Checks(UNCLAIMED_SCALING_IS_UNSUPPORTED)
+    public void scaleIsUnsupportedWithoutScalingCapability() {
+        assumeFalse(capabilities().scales(), "the backend claims the scales capability");
+
+        BackendException failure = failureOf(
+                () -> backend.scale(new ScaleRequest(1, "tck")), UNCLAIMED_SCALING_IS_UNSUPPORTED);
+
+        assertKind(failure, BackendException.Kind.UNSUPPORTED, UNCLAIMED_SCALING_IS_UNSUPPORTED);
+    }
+
+    @Test
+    @Checks(SCALING_KEEPS_RUNS)
+    public void scalingToNoWarmCapacityKeepsRunningWork() throws BackendException {
+        assumeTrue(capabilities().scales(), "the backend does not claim the scales capability");
+        RunHandle handle = launch(readyThenSleeping());
+        probe.awaitOutput(handle, LogStream.STDOUT, READY, SCALING_KEEPS_RUNS);
+
+        backend.scale(new ScaleRequest(0, "tck: no warm capacity"));
+
+        probe.assertStaysLive(handle, quietPeriod(), SCALING_KEEPS_RUNS);
     }
 
     /** The backend created for the current test. */
@@ -544,6 +758,15 @@ public abstract class BackendContractTest {
     protected final BackendContext newContext(String name, Map<String, String> settings) throws IOException {
         Path dataDirectory = Files.createDirectories(temporaryDirectory.resolve(name));
         return new BackendContext("tck-" + name, settings, dataDirectory, Clock.systemUTC(), listener);
+    }
+
+    /**
+     * The factory of {@link #backendType()} from the plugin at {@link #pluginPaths()}, loaded
+     * through the control plane's plugin loader; fails the test under
+     * {@link ContractRule#PLUGIN_LOADS} when the plugin does not load or lacks the type.
+     */
+    protected final BackendFactory pluginFactory() {
+        return PluginFactories.load(backendType(), pluginPaths());
     }
 
     /** Creates a backend from {@code backendContext} and closes it when the test ends. */
@@ -587,7 +810,8 @@ public abstract class BackendContractTest {
                 "",
                 workloadResources(),
                 timeout,
-                Map.of("gantry.dev/tck", "true"));
+                Map.of("gantry.dev/tck", "true"),
+                List.of());
     }
 
     /** {@code request} with its resources replaced. */
@@ -601,7 +825,33 @@ public abstract class BackendContractTest {
                 request.workingDirectory(),
                 resources,
                 request.timeout(),
-                request.labels());
+                request.labels(),
+                request.secrets());
+    }
+
+    /** {@code request} with its secrets replaced. */
+    protected static LaunchRequest withSecrets(LaunchRequest request, List<Secret> secrets) {
+        return new LaunchRequest(
+                request.attemptId(),
+                request.jobId(),
+                request.attempt(),
+                request.command(),
+                request.env(),
+                request.workingDirectory(),
+                request.resources(),
+                request.timeout(),
+                request.labels(),
+                secrets);
+    }
+
+    /**
+     * A secret placed as {@code target}, with a random name that is a valid shell variable and
+     * file name, and a random value found nowhere else.
+     */
+    protected static Secret randomSecret(Secret.Target target) {
+        String random = UUID.randomUUID().toString().replace("-", "");
+        return new Secret("TCK_SECRET_" + random.substring(0, 12).toUpperCase(Locale.ROOT), target,
+                "tck-secret-value-" + random);
     }
 
     /** The failure {@code call} throws, failing the test when it throws none. */
@@ -636,25 +886,151 @@ public abstract class BackendContractTest {
                 .doesNotHaveDuplicates();
     }
 
-    private Set<RunHandle> launchConcurrently(LaunchRequest request) throws Exception {
-        ExecutorService callers = Executors.newFixedThreadPool(CONCURRENT_CALLERS);
+    private List<RunHandle> launchAllAtOnce(List<LaunchRequest> requests) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(requests.size());
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<RunHandle>> launches = new ArrayList<>();
-            for (int i = 0; i < CONCURRENT_CALLERS; i++) {
+            for (LaunchRequest request : requests) {
                 launches.add(callers.submit(() -> {
                     start.await();
                     return launch(request);
                 }));
             }
             start.countDown();
-            Set<RunHandle> handles = new HashSet<>();
+            List<RunHandle> handles = new ArrayList<>();
             for (Future<RunHandle> launch : launches) {
                 handles.add(launch.get(stateTimeout().toMillis(), TimeUnit.MILLISECONDS));
             }
             return handles;
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    private void assertRanAsChosen(RunHandle handle, int exitCode, String stdout) {
+        RunStatus status = probe.awaitTerminal(handle, CONCURRENT_LAUNCHES_ALL_RUN);
+        assertThat(status.state()).as("%s: %s", CONCURRENT_LAUNCHES_ALL_RUN, status).isEqualTo(RunState.EXITED);
+        assertThat(status.exitCode()).as("%s: %s", CONCURRENT_LAUNCHES_ALL_RUN, status).hasValue(exitCode);
+        assertThat(probe.readAll(handle, LogStream.STDOUT, READ_PAGE, CONCURRENT_LAUNCHES_ALL_RUN))
+                .as("%s: stdout of run %s", CONCURRENT_LAUNCHES_ALL_RUN, handle.attemptId())
+                .isEqualTo(stdout);
+    }
+
+    /** How many runs of {@link #workloadResources()}, up to {@code wanted}, fit in the free capacity. */
+    private int runsThatFit(int wanted) {
+        Capacity capacity = consistentCapacity();
+        Resources needed = Resources.NONE;
+        int count = 0;
+        while (count < Math.min(wanted, capacity.freeSlots())
+                && capacity.free().fits(needed.plus(workloadResources()))) {
+            needed = needed.plus(workloadResources());
+            count++;
+        }
+        return count;
+    }
+
+    private List<RunHandle> launchEach(int count, IntFunction<Workload> workload)
+            throws BackendException {
+        List<RunHandle> handles = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            handles.add(launch(workload.apply(i)));
+        }
+        return handles;
+    }
+
+    private void cancelAndAwaitEnd(List<RunHandle> handles) throws BackendException {
+        for (RunHandle handle : handles) {
+            backend.cancel(handle, Duration.ZERO);
+        }
+        handles.forEach(handle -> probe.awaitTerminal(handle, CANCEL_ENDS_RUN));
+    }
+
+    private Capacity consistentCapacity() {
+        Capacity capacity = backend.capacity();
+        assertConsistent(capacity);
+        return capacity;
+    }
+
+    private static void assertConsistent(Capacity capacity) {
+        assertThat(capacity.total().fits(capacity.free())).as("%s: %s", CAPACITY_IS_CONSISTENT, capacity).isTrue();
+        assertThat(capacity.freeSlots())
+                .as("%s: %s", CAPACITY_IS_CONSISTENT, capacity)
+                .isBetween(0, capacity.totalSlots());
+    }
+
+    private void awaitFreeSlots(int expected) {
+        long deadline = System.nanoTime() + stateTimeout().toNanos();
+        Capacity capacity = consistentCapacity();
+        while (capacity.freeSlots() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(String.format("%s: free slots did not return to %d within %s; capacity %s",
+                        CAPACITY_TRACKS_RUNS, expected, stateTimeout(), capacity));
+            }
+            BackendProbe.pause();
+            capacity = consistentCapacity();
+        }
+    }
+
+    private BackendCapabilities capabilities() {
+        return backend.describe().capabilities();
+    }
+
+    private LaunchRequest requestReporting(Secret secret) {
+        Workload workload = Workload.exitingWith(0).reportingSecret(secret.target(), secret.name());
+        return withSecrets(request(workload, LONG_TIMEOUT), List.of(secret));
+    }
+
+    private void assertSecretReported(RunHandle handle, Secret secret, ContractRule rule) throws BackendException {
+        RunStatus status = probe.awaitTerminal(handle, rule);
+        String stdout = probe.readAll(handle, LogStream.STDOUT, READ_PAGE, rule);
+
+        assertThat(stdout)
+                .as("%s: the run reports the digest of what it found", rule)
+                .isEqualTo(Workload.secretReport(secret.name(), secret.value()) + "\n");
+        assertThat(status.state()).as("%s: %s", rule, status).isEqualTo(RunState.EXITED);
+        assertSecretNotExposed(handle, status, secret);
+    }
+
+    private void assertSecretNotExposed(RunHandle handle, RunStatus status, Secret secret) throws BackendException {
+        String value = secret.value();
+        assertThat(status.message()).as("%s: status message", SECRET_IS_NOT_EXPOSED).doesNotContain(value);
+        assertThat(handle.reference()).as("%s: run handle", SECRET_IS_NOT_EXPOSED).doesNotContain(value);
+        for (LogStream stream : LogStream.values()) {
+            assertThat(probe.readAvailable(handle, stream, SECRET_IS_NOT_EXPOSED))
+                    .as("%s: %s of a run that only wrote the digest", SECRET_IS_NOT_EXPOSED, stream)
+                    .doesNotContain(value);
+        }
+        assertThat(backend.runs()).extracting(RunHandle::reference)
+                .as("%s: runs()", SECRET_IS_NOT_EXPOSED)
+                .noneMatch(reference -> reference.contains(value));
+    }
+
+    private void assertRefusedLaunchLeftNothing(LaunchRequest request) throws BackendException {
+        assertThat(backend.runs()).extracting(RunHandle::attemptId)
+                .as("%s", FAILED_LAUNCH_LEAVES_NOTHING)
+                .doesNotContain(request.attemptId());
+        RunStatus retried = probe.awaitTerminal(launch(request), FAILED_LAUNCH_LEAVES_NOTHING);
+        assertThat(retried.state()).as("%s: launch after the refusal", FAILED_LAUNCH_LEAVES_NOTHING)
+                .isEqualTo(RunState.EXITED);
+    }
+
+    private static void assertFailsOnlyAsBackendException(String method, BackendCall call) {
+        try {
+            call.run();
+        } catch (BackendException e) {
+            // Failing is allowed after close; the rule is only about how.
+        } catch (RuntimeException e) {
+            throw new AssertionError(String.format("%s: %s after close threw %s",
+                    FAILURES_ARE_BACKEND_EXCEPTIONS, method, e), e);
+        }
+    }
+
+    private static boolean isCompatibleWithCurrentSpi(String version) {
+        try {
+            return SpiVersion.isCompatible(SpiVersion.CURRENT, version);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -134,6 +134,32 @@ public final class BackendProbe {
         }
     }
 
+    /**
+     * Waits until one stream of {@code handle} grows past what it holds now: something the run
+     * started is alive and writing.
+     */
+    public void awaitOutputGrowth(RunHandle handle, LogStream stream, ContractRule rule) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int before = readAvailable(handle, stream, rule).length();
+        while (readAvailable(handle, stream, rule).length() <= before) {
+            failAfter(deadline, () -> String.format("%s: the %s of run %s did not grow within %s",
+                    rule, stream, handle.attemptId(), timeout));
+            pause();
+        }
+    }
+
+    /** Watches {@code handle} for {@code period} and fails under {@code rule} as soon as it ends. */
+    public void assertStaysLive(RunHandle handle, Duration period, ContractRule rule) {
+        long end = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() < end) {
+            RunStatus status = status(handle, rule);
+            assertThat(status.state().isTerminal())
+                    .as("%s: run %s ended: %s", rule, handle.attemptId(), status)
+                    .isFalse();
+            pause();
+        }
+    }
+
     /** Sleeps for one {@link #POLL_INTERVAL}, keeping the thread's interrupt. */
     public static void pause() {
         try {

@@ -57,10 +57,37 @@ public enum ContractRule {
     RESTART_KEEPS_FINISHED_STATUS("a restarted backend reports the status of runs that ended before it"),
     /** {@code describe()} reports the id the backend was configured with. */
     DESCRIBE_NAMES_CONFIGURED_ID("describe reports the configured id"),
-    /** {@code capacity()} never reports more free than total. */
-    CAPACITY_IS_CONSISTENT("capacity never reports more free than total"),
+    /** {@code capacity()} never reports more free than total, nor fewer than zero free slots. */
+    CAPACITY_IS_CONSISTENT("capacity never reports more free than total, nor fewer than zero free slots"),
+    /** Every live run holds a slot, and gives it back once it has ended. */
+    CAPACITY_TRACKS_RUNS(
+            "freeSlots drops by at least one per live run and returns to its starting value once they end"),
+    /** Concurrent launches of distinct attempts each start their own run. */
+    CONCURRENT_LAUNCHES_ALL_RUN("concurrent launches of distinct attempts all run and end as their workloads chose"),
     /** {@code close()} may be called more than once. */
-    CLOSE_IS_REPEATABLE("close may be called more than once");
+    CLOSE_IS_REPEATABLE("close may be called more than once"),
+    /** {@code close()} leaves active runs running. */
+    CLOSE_LEAVES_RUNS_RUNNING("close does not stop active runs"),
+    /** Failures are only ever {@code BackendException}s, also from a closed backend. */
+    FAILURES_ARE_BACKEND_EXCEPTIONS(
+            "calls fail only with BackendException, also after close, and describe never fails"),
+    /** The plugin loads through the control plane's plugin loader and offers the type under test. */
+    PLUGIN_LOADS("the plugin loads through the plugin loader and offers a factory of the type under test"),
+    /** The factory was built for an SPI version the current SPI accepts. */
+    SPI_VERSION_IS_COMPATIBLE("the factory reports an SPI version compatible with SpiVersion.CURRENT"),
+    /** An {@code ENV} secret reaches the run as an environment variable. */
+    ENV_SECRET_REACHES_RUN("an ENV secret reaches the run as an environment variable with its exact value"),
+    /** A backend that claims secret files places a {@code FILE} secret the run can read. */
+    FILE_SECRET_REACHES_RUN("a backend with the secretFiles capability places a FILE secret the run can read"),
+    /** A backend that does not claim secret files refuses them as unsupported, leaving nothing behind. */
+    UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED(
+            "a backend without the secretFiles capability refuses a FILE secret as UNSUPPORTED"),
+    /** A secret's value shows nowhere the backend reports to the control plane. */
+    SECRET_IS_NOT_EXPOSED("a secret's value appears in no status, failure message or output the run did not write"),
+    /** A backend that does not claim scaling refuses it as unsupported. */
+    UNCLAIMED_SCALING_IS_UNSUPPORTED("a backend without the scales capability refuses scale as UNSUPPORTED"),
+    /** A backend that claims scaling never stops running work to shrink. */
+    SCALING_KEEPS_RUNS("scale never stops running work");
 
     private final String text;
 

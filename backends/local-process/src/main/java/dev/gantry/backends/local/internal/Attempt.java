@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * still unreaped and its pid, which is also its process group id, cannot name anyone else: signals
  * to the group are safe. For a process found again after a restart and parented elsewhere, the
  * start time is checked before each signal instead.
+ *
+ * <p>An attempt with a cgroup has it killed whenever its process group is killed, and once more
+ * when its main process ends, so processes that left the group in a session of their own go too.
  */
 public final class Attempt {
 
@@ -34,14 +37,21 @@ public final class Attempt {
 
     private final AttemptFiles files;
     private final boolean parentedHere;
+    private final Optional<AttemptCgroup> cgroup;
     private final List<Future<?>> timers = new ArrayList<>();
     private AttemptRecord record;
     private ExitRecord exit;
     private boolean exitRecorded;
 
-    private Attempt(AttemptFiles files, AttemptRecord record, boolean parentedHere, ExitRecord exit) {
+    private Attempt(
+            AttemptFiles files,
+            AttemptRecord record,
+            Optional<AttemptCgroup> cgroup,
+            boolean parentedHere,
+            ExitRecord exit) {
         this.files = files;
         this.record = record;
+        this.cgroup = cgroup;
         this.parentedHere = parentedHere;
         this.exit = exit;
         this.exitRecorded = exit != null;
@@ -49,25 +59,33 @@ public final class Attempt {
 
     /**
      * An attempt whose process this JVM started, or found again as its parent, so that it may and
-     * must collect the exit status.
+     * must collect the exit status; contained in {@code cgroup} when there is one.
      */
-    public static Attempt parented(AttemptFiles files, AttemptRecord record) {
-        return new Attempt(files, record, true, null);
+    public static Attempt parented(AttemptFiles files, AttemptRecord record, Optional<AttemptCgroup> cgroup) {
+        return new Attempt(files, record, cgroup, true, null);
     }
 
-    /** An attempt found again whose process has another parent, so its exit status is out of reach. */
-    public static Attempt foreign(AttemptFiles files, AttemptRecord record) {
-        return new Attempt(files, record, false, null);
+    /**
+     * An attempt found again whose process has another parent, so its exit status is out of reach;
+     * contained in {@code cgroup} when there is one.
+     */
+    public static Attempt foreign(AttemptFiles files, AttemptRecord record, Optional<AttemptCgroup> cgroup) {
+        return new Attempt(files, record, cgroup, false, null);
     }
 
     /** An attempt that ended before, read back from its records. */
     public static Attempt ended(AttemptFiles files, AttemptRecord record, ExitRecord exit) {
-        return new Attempt(files, record, false, exit);
+        return new Attempt(files, record, Optional.empty(), false, exit);
     }
 
     /** The attempt's files. */
     public AttemptFiles files() {
         return files;
+    }
+
+    /** The attempt's cgroup, if it has one. */
+    public Optional<AttemptCgroup> cgroup() {
+        return cgroup;
     }
 
     /** The attempt's record as it is now. */
@@ -121,9 +139,9 @@ public final class Attempt {
 
     /**
      * Starts stopping the attempt for {@code reason}: the first request sends SIGTERM to the process
-     * group (SIGKILL when {@code grace} is zero); a later one may only bring the forced stop
-     * forward. Returns the stop to force at its {@link StopRequest#killAt()}, or nothing when the
-     * attempt has ended or the stop is unchanged.
+     * group (SIGKILL to the group and the cgroup when {@code grace} is zero); a later one may only
+     * bring the forced stop forward. Returns the stop to force at its {@link StopRequest#killAt()},
+     * or nothing when the attempt has ended or the stop is unchanged.
      */
     public synchronized Optional<StopRequest> requestStop(RunState reason, Duration grace, Instant now) {
         if (exit != null) {
@@ -138,36 +156,41 @@ public final class Attempt {
         }
         record = record.stopping(stop);
         if (current.isEmpty()) {
-            signalGroup(grace.isZero() ? LibC.SIGKILL : LibC.SIGTERM);
+            signalFirstStop(grace);
         }
         persistRecord();
         return Optional.of(stop);
     }
 
-    /** Kills the process group unless the attempt has ended. */
+    /** Kills the process group and the cgroup unless the attempt has ended. */
     public synchronized void forceStop() {
         if (exit == null) {
-            signalGroup(LibC.SIGKILL);
+            kill();
         }
     }
 
     /**
      * Records the end of the attempt once its process has ended: reaps it when this JVM is its
-     * parent, kills whatever it left in its process group, decides the terminal state and writes
-     * it to disk. {@code settle} runs in the same locked step, before the end becomes visible,
-     * for the caller's own bookkeeping: nobody sees the attempt ended while, say, it still holds
-     * capacity. Returns the end, or nothing when it was already recorded.
+     * parent, kills whatever it left in its process group and its cgroup, decides the terminal
+     * state, writes it
+     * to disk and removes the attempt's file secrets. {@code settle} runs in the same locked step,
+     * before the end becomes visible, for the caller's own bookkeeping: nobody sees the attempt
+     * ended while, say, it still holds capacity or secrets. Returns the end, or nothing when it
+     * was already recorded.
      */
     public synchronized Optional<ExitRecord> finish(Instant now, Runnable settle) {
         if (exit != null) {
             return Optional.empty();
         }
         Optional<WaitStatus> status = parentedHere ? reap() : Optional.empty();
+        // Before the end is recorded, so that a recorded end means nothing of the attempt is left.
+        cgroup.ifPresent(AttemptCgroup::kill);
         settle.run();
         exit = decideEnd(status, now);
         timers.forEach(timer -> timer.cancel(false));
         timers.clear();
         exitRecorded = persistExit();
+        removeSecrets();
         return Optional.of(exit);
     }
 
@@ -219,6 +242,19 @@ public final class Attempt {
                 .orElseGet(() -> "exited with code " + status.exitCode());
     }
 
+    private void signalFirstStop(Duration grace) {
+        if (grace.isZero()) {
+            kill();
+        } else {
+            signalGroup(LibC.SIGTERM);
+        }
+    }
+
+    private void kill() {
+        signalGroup(LibC.SIGKILL);
+        cgroup.ifPresent(AttemptCgroup::kill);
+    }
+
     private void signalGroup(int signal) {
         if (!parentedHere && !isStillTheSameProcess()) {
             return;
@@ -252,6 +288,15 @@ public final class Attempt {
         } catch (IOException e) {
             LOG.error("attempt exit not recorded attempt={}", record.attemptId(), e);
             return false;
+        }
+    }
+
+    private void removeSecrets() {
+        try {
+            files.deleteSecrets();
+        } catch (IOException e) {
+            // The next backend over this data directory removes them when it opens.
+            LOG.warn("attempt secrets not removed attempt={}", record.attemptId(), e);
         }
     }
 }

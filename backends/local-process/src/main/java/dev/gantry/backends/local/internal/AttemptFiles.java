@@ -1,11 +1,15 @@
 package dev.gantry.backends.local.internal;
 
 import dev.gantry.spi.LogStream;
+import dev.gantry.spi.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -25,7 +30,8 @@ import java.util.stream.Stream;
  * there: {@code run.properties} (the {@link AttemptRecord}), {@code exit.properties} (the
  * {@link ExitRecord}), {@code stdout.log} and {@code stderr.log}. The job itself gets the
  * {@code work} directory inside it as its home and default working directory, so its files never
- * mix with the backend's records.
+ * mix with the backend's records. An attempt with file secrets has them in {@code secrets} while
+ * it runs, and nowhere else.
  *
  * <p>Records are replaced atomically: written to a temporary file, forced to disk, renamed over
  * the old one, and the directory forced too, so a crash leaves either the old or the new record.
@@ -37,6 +43,8 @@ public final class AttemptFiles {
     private static final String TEMPORARY_SUFFIX = ".tmp";
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_READ_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------"));
 
     private final Path directory;
 
@@ -53,6 +61,11 @@ public final class AttemptFiles {
     /** The job's own directory: its home, and the base of its working directory. */
     public Path workspace() {
         return directory.resolve("work");
+    }
+
+    /** Where the attempt's file secrets are while it runs. */
+    public Path secretsDirectory() {
+        return directory.resolve("secrets");
     }
 
     /** The file holding one output stream. */
@@ -81,6 +94,31 @@ public final class AttemptFiles {
         Files.createDirectory(directory, OWNER_ONLY);
         Files.createDirectory(workspace());
         Files.createDirectories(workingDirectory);
+    }
+
+    /**
+     * Creates the secrets directory, which only the owner may enter, and writes each secret to the
+     * file of its name there, readable by the owner only. Each file is created with those
+     * permissions, so the value is never readable by anyone else, not even for a moment. Nothing
+     * is forced to disk: the files are removed when the attempt ends and must not outlive it.
+     */
+    public void writeSecrets(List<Secret> secrets) throws IOException {
+        Path secretsDirectory = Files.createDirectory(secretsDirectory(), OWNER_ONLY);
+        for (Secret secret : secrets) {
+            Path file = secretsDirectory.resolve(secret.name());
+            try (SeekableByteChannel channel = Files.newByteChannel(
+                    file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_READ_ONLY)) {
+                ByteBuffer value = ByteBuffer.wrap(secret.value().getBytes(StandardCharsets.UTF_8));
+                while (value.hasRemaining()) {
+                    channel.write(value);
+                }
+            }
+        }
+    }
+
+    /** Removes the secrets directory and everything in it, if there is one. */
+    public void deleteSecrets() throws IOException {
+        deleteTree(secretsDirectory());
     }
 
     /** Whether a launch wrote its record here. */
@@ -115,13 +153,21 @@ public final class AttemptFiles {
 
     /** Removes the attempt directory and everything in it. */
     public void delete() throws IOException {
-        if (!Files.exists(directory)) {
+        deleteTree(directory);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        List<Path> deepestFirst;
+        try (Stream<Path> paths = Files.walk(root)) {
+            deepestFirst = paths.sorted(Comparator.reverseOrder()).toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        for (Path path : deepestFirst) {
+            Files.deleteIfExists(path);
         }
     }
 

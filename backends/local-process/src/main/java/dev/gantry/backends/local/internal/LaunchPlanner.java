@@ -3,17 +3,21 @@ package dev.gantry.backends.local.internal;
 import dev.gantry.spi.BackendException;
 import dev.gantry.spi.LaunchRequest;
 import dev.gantry.spi.LogStream;
+import dev.gantry.spi.Secret;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks a launch request and works out the process it asks for: the attempt directory, the
  * working directory inside it, the environment and the executable. Touches nothing on disk, and
- * reports every problem it finds in one {@link BackendException.Kind#BAD_REQUEST}.
+ * reports every problem it finds in one {@link BackendException.Kind#BAD_REQUEST}, which names
+ * secrets but never shows their values.
  */
 public final class LaunchPlanner {
 
@@ -32,7 +36,9 @@ public final class LaunchPlanner {
         List<String> problems = new ArrayList<>();
         checkArguments(request.command(), problems);
         checkEnvironment(request.env(), problems);
-        Map<String, String> environment = ChildEnvironment.of(request.env(), files.workspace());
+        checkSecrets(request.secrets(), problems);
+        Map<String, String> environment = ChildEnvironment.of(
+                request.env(), request.secrets(), files.workspace(), files.secretsDirectory());
         Optional<Path> workingDirectory = workingDirectory(request.workingDirectory(), files.workspace(), problems);
         Optional<Path> executable = workingDirectory.flatMap(
                 directory -> executable(request.command().get(0), environment.get("PATH"), directory, problems));
@@ -75,6 +81,30 @@ public final class LaunchPlanner {
                 problems.add("environment variable " + name + " holds a NUL character");
             }
         });
+    }
+
+    private static void checkSecrets(List<Secret> secrets, List<String> problems) {
+        Set<String> seen = new HashSet<>();
+        boolean hasFileSecrets = ChildEnvironment.hasFileSecrets(secrets);
+        for (Secret secret : secrets) {
+            boolean isVariable = secret.target() == Secret.Target.ENV;
+            if (!seen.add(secret.target() + ":" + secret.name())) {
+                problems.add(describe(secret) + " is given more than once");
+            }
+            if (isVariable && secret.value().indexOf('\0') >= 0) {
+                problems.add(describe(secret) + " holds a NUL character, which no environment variable can");
+            }
+            if (isVariable && hasFileSecrets && secret.name().equals(ChildEnvironment.SECRETS_DIRECTORY)) {
+                problems.add(describe(secret) + " would hide where the file secrets are");
+            }
+        }
+    }
+
+    private static String describe(Secret secret) {
+        return switch (secret.target()) {
+            case ENV -> "environment secret '" + secret.name() + "'";
+            case FILE -> "file secret '" + secret.name() + "'";
+        };
     }
 
     private static Optional<Path> workingDirectory(String requested, Path workspace, List<String> problems) {

@@ -2,13 +2,17 @@ package dev.gantry.backends.local.internal;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,6 +43,7 @@ public final class SettingsReader {
             "h", Duration.ofHours(1),
             "d", Duration.ofDays(1));
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+    private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
 
     private final Map<String, String> settings;
     private final List<String> problems = new ArrayList<>();
@@ -87,6 +92,23 @@ public final class SettingsReader {
         return problem(key, raw, "must be a number above 0", defaultValue);
     }
 
+    /** A number of at least 0, fractions allowed. */
+    public double nonNegativeNumber(String key, double defaultValue) {
+        String raw = settings.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            double value = Double.parseDouble(raw.trim());
+            if (value >= 0 && Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below, with the key and value at fault.
+        }
+        return problem(key, raw, "must be a number of at least 0", defaultValue);
+    }
+
     /** A size in bytes above 0, plain or with a unit (k, M, G, T, Ki, Mi, Gi, Ti). */
     public long byteSize(String key, long defaultValue) {
         String raw = settings.get(key);
@@ -131,6 +153,69 @@ public final class SettingsReader {
             return problem(key, raw, "must not be blank", defaultValue);
         }
         return raw.trim();
+    }
+
+    /** An ISO 4217 currency code: three upper-case letters, such as {@code USD}. */
+    public String currencyCode(String key, String defaultValue) {
+        String raw = settings.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        if (!CURRENCY_CODE.matcher(raw.trim()).matches()) {
+            return problem(key, raw, "must be an ISO 4217 currency code such as USD or EUR", defaultValue);
+        }
+        return raw.trim();
+    }
+
+    /**
+     * One of the constants of {@code type}, written as its name in lower case with hyphens for
+     * underscores, such as {@code required} for {@code REQUIRED}.
+     */
+    public <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
+        String raw = settings.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (settingName(constant).equals(raw.trim())) {
+                return constant;
+            }
+        }
+        List<String> names = Arrays.stream(type.getEnumConstants()).map(SettingsReader::settingName).toList();
+        return problem(key, raw, "must be one of " + String.join(", ", names), defaultValue);
+    }
+
+    /** An absolute path, or nothing when {@code key} is not set. */
+    public Optional<Path> absolutePath(String key) {
+        String raw = settings.get(key);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            Path path = Path.of(raw.trim());
+            if (path.isAbsolute()) {
+                return Optional.of(path.normalize());
+            }
+        } catch (InvalidPathException e) {
+            // Reported below, with the key and value at fault.
+        }
+        return problem(key, raw, "must be an absolute path", Optional.empty());
+    }
+
+    /** Whether {@code key} is set at all, valid or not. */
+    public boolean isSet(String key) {
+        return settings.containsKey(key);
+    }
+
+    /**
+     * Records a problem when {@code key} is set although none of {@code others} is, because it
+     * only means something together with one of them.
+     */
+    public void requireOneOfWhenSet(String key, List<String> others) {
+        String raw = settings.get(key);
+        if (raw != null && others.stream().noneMatch(settings::containsKey)) {
+            problem(key, raw, "applies only together with " + String.join(" or ", others), null);
+        }
     }
 
     /** Labels written {@code key=value,key=value}; blank for none. */
@@ -179,6 +264,10 @@ public final class SettingsReader {
         BigDecimal nanos = new BigDecimal(matcher.group(1))
                 .multiply(BigDecimal.valueOf(DURATION_UNITS.get(matcher.group(2)).toNanos()));
         return Duration.ofNanos(nanos.toBigInteger().longValueExact());
+    }
+
+    private static String settingName(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private <T> T problem(String key, String raw, String expectation, T fallback) {

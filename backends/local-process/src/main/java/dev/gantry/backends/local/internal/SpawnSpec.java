@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param executable the absolute path of the program to execute
  * @param arguments the argument vector, starting with the name the program sees as its own
- * @param environment the complete environment of the process
+ * @param environment the complete environment of the process, which may hold secrets
  * @param workingDirectory the absolute directory the process starts in
  * @param stdout the file standard output is appended to, created when missing
  * @param stderr the file standard error is appended to, created when missing
@@ -30,5 +30,13 @@ public record SpawnSpec(
                 throw new IllegalArgumentException("executable, workingDirectory, stdout and stderr must be absolute");
             }
         }
+    }
+
+    /** Shows the names of the environment variables but never their values, which may be secrets. */
+    @Override
+    public String toString() {
+        return "SpawnSpec[executable=" + executable + ", arguments=" + arguments
+                + ", environment=" + environment.keySet() + ", workingDirectory=" + workingDirectory
+                + ", stdout=" + stdout + ", stderr=" + stderr + "]";
     }
 }

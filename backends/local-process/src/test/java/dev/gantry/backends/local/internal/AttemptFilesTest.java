@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.spi.Resources;
 import dev.gantry.spi.RunState;
+import dev.gantry.spi.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -78,6 +81,39 @@ class AttemptFilesTest {
 
         assertThat(attemptDirectory.resolve("old")).doesNotExist();
         assertThat(attemptDirectory.resolve("work")).isDirectory();
+    }
+
+    @Test
+    void secretsAreWrittenReadableByTheOwnerOnly() throws IOException {
+        AttemptFiles files = created();
+
+        files.writeSecrets(List.of(new Secret("key.pem", Secret.Target.FILE, "secret-kéy")));
+
+        Path file = files.secretsDirectory().resolve("key.pem");
+        assertThat(Files.getPosixFilePermissions(files.secretsDirectory()))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("r--------"));
+        assertThat(Files.readString(file)).isEqualTo("secret-kéy");
+    }
+
+    @Test
+    void deleteSecretsRemovesTheSecretsDirectoryOnly() throws IOException {
+        AttemptFiles files = created();
+        files.writeSecrets(List.of(new Secret("a", Secret.Target.FILE, "1"), new Secret("b", Secret.Target.FILE, "2")));
+
+        files.deleteSecrets();
+
+        assertThat(files.secretsDirectory()).doesNotExist();
+        assertThat(files.directory()).isDirectory();
+    }
+
+    @Test
+    void deleteSecretsWithoutSecretsChangesNothing() throws IOException {
+        AttemptFiles files = created();
+
+        files.deleteSecrets();
+
+        assertThat(files.directory()).isDirectory();
     }
 
     private AttemptFiles created() throws IOException {

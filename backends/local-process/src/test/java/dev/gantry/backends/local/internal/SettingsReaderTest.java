@@ -3,7 +3,9 @@ package dev.gantry.backends.local.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -74,5 +76,76 @@ class SettingsReaderTest {
 
         assertThat(reader.labels("labels")).isEqualTo(Map.of("spot", "", "zone", "b"));
         assertThat(reader.problems()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0.0", "0.045, 0.045", "' 12 ', 12.0"})
+    void nonNegativeNumbersIncludeZero(String raw, double expected) {
+        SettingsReader reader = new SettingsReader(Map.of("rate", raw));
+
+        double value = reader.nonNegativeNumber("rate", 7);
+
+        assertThat(value).isEqualTo(expected);
+        assertThat(reader.problems()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-0.1", "NaN", "Infinity", "cheap"})
+    void negativeOrNonFiniteNumberIsAProblem(String raw) {
+        SettingsReader reader = new SettingsReader(Map.of("rate", raw));
+
+        double value = reader.nonNegativeNumber("rate", 7);
+
+        assertThat(value).isEqualTo(7);
+        assertThat(reader.problems()).containsExactly("rate '" + raw + "' must be a number of at least 0");
+    }
+
+    @Test
+    void currencyCodeIsThreeUpperCaseLetters() {
+        SettingsReader reader = new SettingsReader(Map.of("good", " EUR ", "bad", "euro"));
+
+        assertThat(reader.currencyCode("good", "USD")).isEqualTo("EUR");
+        assertThat(reader.currencyCode("bad", "USD")).isEqualTo("USD");
+        assertThat(reader.currencyCode("absent", "USD")).isEqualTo("USD");
+        assertThat(reader.problems())
+                .containsExactly("bad 'euro' must be an ISO 4217 currency code such as USD or EUR");
+    }
+
+    @Test
+    void settingThatNeedsAnotherIsAProblemAlone() {
+        SettingsReader alone = new SettingsReader(Map.of("currency", "EUR"));
+        SettingsReader together = new SettingsReader(Map.of("currency", "EUR", "rate", "1"));
+
+        alone.requireOneOfWhenSet("currency", List.of("rate", "other-rate"));
+        together.requireOneOfWhenSet("currency", List.of("rate", "other-rate"));
+
+        assertThat(alone.problems())
+                .containsExactly("currency 'EUR' applies only together with rate or other-rate");
+        assertThat(together.problems()).isEmpty();
+    }
+
+    @Test
+    void choiceIsAConstantNamedInLowerCaseWithHyphens() {
+        SettingsReader reader = new SettingsReader(Map.of("good", " level-two ", "bad", "LEVEL_TWO"));
+
+        assertThat(reader.choice("good", Level.class, Level.ONE)).isEqualTo(Level.LEVEL_TWO);
+        assertThat(reader.choice("bad", Level.class, Level.ONE)).isEqualTo(Level.ONE);
+        assertThat(reader.choice("absent", Level.class, Level.ONE)).isEqualTo(Level.ONE);
+        assertThat(reader.problems()).containsExactly("bad 'LEVEL_TWO' must be one of one, level-two");
+    }
+
+    @Test
+    void pathMustBeAbsolute() {
+        SettingsReader reader = new SettingsReader(Map.of("good", "/a/./b/", "bad", "a/b"));
+
+        assertThat(reader.absolutePath("good")).hasValue(Path.of("/a/b"));
+        assertThat(reader.absolutePath("bad")).isEmpty();
+        assertThat(reader.absolutePath("absent")).isEmpty();
+        assertThat(reader.problems()).containsExactly("bad 'a/b' must be an absolute path");
+    }
+
+    private enum Level {
+        ONE,
+        LEVEL_TWO
     }
 }
