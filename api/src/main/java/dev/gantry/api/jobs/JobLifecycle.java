@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Owns every change of a job's state and writes the event for it in the same transaction, so the
@@ -132,10 +133,10 @@ public class JobLifecycle {
 
     /** Records that an attempt's work is executing; repeated calls change nothing. */
     public void started(AttemptRecord attempt, Instant startedAt) {
-        boolean changed = locked(attempt.jobId(), () -> inTransaction(() -> {
+        Optional<JobRecord> changed = locked(attempt.jobId(), () -> inTransaction(() -> {
             AttemptRecord current = attempts.findById(attempt.id()).orElse(null);
             if (current == null || current.state() != AttemptState.SCHEDULED) {
-                return false;
+                return Optional.<JobRecord>empty();
             }
             attempts.update(withProgress(current, AttemptState.RUNNING, startedAt));
             JobRecord job = jobs.findById(attempt.jobId()).orElseThrow();
@@ -143,12 +144,9 @@ public class JobLifecycle {
                 jobs.updateState(job.id(), JobState.RUNNING.name(), null, null, clock.instant());
                 events.save(event(job.id(), "RUNNING", JobState.RUNNING, current.number(), "running"));
             }
-            return true;
+            return Optional.of(job);
         }));
-        if (changed) {
-            LOG.atInfo().addKeyValue("jobId", attempt.jobId()).addKeyValue("attempt", attempt.number())
-                    .addKeyValue("backendId", attempt.backendId()).log("attempt running");
-        }
+        changed.ifPresent(job -> logAttempt(job, attempt).log("attempt running"));
     }
 
     /**
@@ -158,19 +156,23 @@ public class JobLifecycle {
      * @return the job's state afterwards
      */
     public JobState ended(AttemptRecord attempt, AttemptEnd end) {
-        JobState outcome = locked(attempt.jobId(), () -> inTransaction(() -> {
-            AttemptRecord current = attempts.findById(attempt.id()).orElse(null);
-            JobRecord job = jobs.findById(attempt.jobId()).orElseThrow();
-            if (current == null || current.state() == AttemptState.ENDED) {
-                return job.state();
+        return locked(attempt.jobId(), () -> {
+            Ending ending = inTransaction(() -> {
+                AttemptRecord current = attempts.findById(attempt.id()).orElse(null);
+                JobRecord job = jobs.findById(attempt.jobId()).orElseThrow();
+                if (current == null || current.state() == AttemptState.ENDED) {
+                    return new Ending(job, job.state(), false);
+                }
+                attempts.update(withEnd(current, end));
+                return new Ending(job, decideAfter(job, current, end), true);
+            });
+            if (ending.changed()) {
+                logAttempt(ending.job(), attempt).addKeyValue("endReason", end.reason())
+                        .addKeyValue("exitCode", end.exitCode()).addKeyValue("jobState", ending.state())
+                        .log("attempt ended");
             }
-            attempts.update(withEnd(current, end));
-            return decideAfter(job, current, end);
-        }));
-        LOG.atInfo().addKeyValue("jobId", attempt.jobId()).addKeyValue("attempt", attempt.number())
-                .addKeyValue("backendId", attempt.backendId()).addKeyValue("endReason", end.reason())
-                .addKeyValue("exitCode", end.exitCode()).addKeyValue("jobState", outcome).log("attempt ended");
-        return outcome;
+            return ending.state();
+        });
     }
 
     /**
@@ -253,6 +255,16 @@ public class JobLifecycle {
             return JobState.RETRYING;
         }
         return JobState.FAILED;
+    }
+
+    private static LoggingEventBuilder logAttempt(JobRecord job, AttemptRecord attempt) {
+        return LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("attempt", attempt.number())
+                .addKeyValue("tenant", job.tenant()).addKeyValue("backendId", attempt.backendId())
+                .addKeyValue("traceId", job.traceId());
+    }
+
+    /** The outcome of recording an attempt's end. */
+    private record Ending(JobRecord job, JobState state, boolean changed) {
     }
 
     private static boolean isWaiting(JobState state) {

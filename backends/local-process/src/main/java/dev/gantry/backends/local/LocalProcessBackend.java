@@ -331,6 +331,7 @@ public final class LocalProcessBackend implements Backend {
         closed = true;
         timer.shutdownNow();
         reaper.close();
+        cgroups.ifPresent(BackendCgroup::removeIfEmpty);
         dataDirectoryLock.release();
         LOG.info("backend closed backend={} liveAttempts={}", context.id(), liveAttempts.size());
     }
@@ -380,7 +381,7 @@ public final class LocalProcessBackend implements Backend {
         try {
             pid = spawner.spawn(plan.spec());
         } catch (NativeCallException e) {
-            cgroup.ifPresent(this::scheduleCgroupRemoval);
+            cgroup.ifPresent(this::removeCgroup);
             deleteQuietly(files);
             throw spawnFailure(plan, e);
         }
@@ -470,7 +471,7 @@ public final class LocalProcessBackend implements Backend {
         cgroup.ifPresent(AttemptCgroup::kill);
         LibC.INSTANCE.waitpid(pid, new IntByReference(), 0);
         liveAttempts.remove(plan.request().attemptId());
-        cgroup.ifPresent(this::scheduleCgroupRemoval);
+        cgroup.ifPresent(this::removeCgroup);
         deleteQuietly(plan.files());
     }
 
@@ -539,7 +540,7 @@ public final class LocalProcessBackend implements Backend {
         if (attempt.isEndRecorded()) {
             liveAttempts.remove(record.attemptId(), attempt);
         }
-        attempt.cgroup().ifPresent(this::scheduleCgroupRemoval);
+        attempt.cgroup().ifPresent(this::removeCgroup);
         ExitRecord exit = end.get();
         LOG.info("attempt exited attempt={} job={} state={} exitCode={} signal={}", record.attemptId(),
                 record.jobId(), exit.state(), exitCodeText(exit), exit.signal().orElse("none"));
@@ -622,7 +623,7 @@ public final class LocalProcessBackend implements Backend {
         // The attempt ended, or its launch died, before its cgroup was removed.
         Optional<AttemptCgroup> cgroup = cgroups.map(base -> base.attempt(attemptId)).filter(AttemptCgroup::exists);
         cgroup.ifPresent(AttemptCgroup::kill);
-        cgroup.ifPresent(this::scheduleCgroupRemoval);
+        cgroup.ifPresent(this::removeCgroup);
     }
 
     private void loadFoundAttempt(AttemptFiles files, String attemptId) {
@@ -672,13 +673,20 @@ public final class LocalProcessBackend implements Backend {
         return ProcStat.isSameProcess(record.pid(), record.startTicks());
     }
 
-    private void scheduleCgroupRemoval(AttemptCgroup cgroup) {
-        scheduleCgroupRemoval(cgroup, CGROUP_REMOVAL_TRIES, Duration.ZERO);
+    private void removeCgroup(AttemptCgroup cgroup) {
+        // Tried at once, as the timer is dropped when the backend closes; then again while
+        // killed processes take their moment to leave, as the kernel refuses until they have.
+        try {
+            cgroup.remove();
+            LOG.debug("attempt cgroup removed attempt={}", cgroup.attemptId());
+        } catch (IOException e) {
+            scheduleCgroupRemoval(cgroup, CGROUP_REMOVAL_TRIES, CGROUP_REMOVAL_PAUSE);
+        }
     }
 
     private void scheduleCgroupRemoval(AttemptCgroup cgroup, int triesLeft, Duration delay) {
         try {
-            timer.schedule(() -> removeCgroup(cgroup, triesLeft), delay.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> retryCgroupRemoval(cgroup, triesLeft), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // Closed meanwhile: the next backend over this data directory removes the cgroup of an
             // attempt whose directory is still there.
@@ -686,7 +694,7 @@ public final class LocalProcessBackend implements Backend {
         }
     }
 
-    private void removeCgroup(AttemptCgroup cgroup, int triesLeft) {
+    private void retryCgroupRemoval(AttemptCgroup cgroup, int triesLeft) {
         ReentrantLock lock = locks.of(cgroup.attemptId());
         lock.lock();
         try {
@@ -698,15 +706,14 @@ public final class LocalProcessBackend implements Backend {
             cgroup.remove();
             LOG.debug("attempt cgroup removed attempt={}", cgroup.attemptId());
         } catch (IOException e) {
-            retryCgroupRemoval(cgroup, triesLeft - 1, e);
+            retryCgroupRemovalLater(cgroup, triesLeft - 1, e);
         } finally {
             lock.unlock();
         }
     }
 
-    private void retryCgroupRemoval(AttemptCgroup cgroup, int triesLeft, IOException failure) {
+    private void retryCgroupRemovalLater(AttemptCgroup cgroup, int triesLeft, IOException failure) {
         if (triesLeft > 0) {
-            // Killed processes take a moment to leave; the kernel refuses to remove a cgroup until then.
             scheduleCgroupRemoval(cgroup, triesLeft, CGROUP_REMOVAL_PAUSE);
             return;
         }

@@ -33,7 +33,8 @@ public final class LocalProcessBackendFactory implements BackendFactory {
      * {@inheritDoc}
      *
      * <p>Fails with {@link BackendException.Kind#UNAVAILABLE} when another backend instance holds
-     * the data directory. Settings this backend does not know are logged and ignored.
+     * the data directory, or when {@code cgroups} is {@code required} and the host's cgroup v2
+     * cannot be used. Settings this backend does not know are logged and ignored.
      */
     @Override
     public Backend create(BackendContext context) throws BackendException {

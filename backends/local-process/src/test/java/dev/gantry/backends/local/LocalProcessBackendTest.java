@@ -8,9 +8,11 @@ import static dev.gantry.backends.tck.ContractRule.RESTART_FINDS_LIVE_RUNS;
 import static dev.gantry.backends.tck.ContractRule.RUN_EXITS;
 import static dev.gantry.backends.tck.ContractRule.TIMEOUT_FIRES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gantry.backends.local.internal.AttemptFiles;
 import dev.gantry.backends.local.internal.AttemptRecord;
+import dev.gantry.backends.local.internal.BackendCgroup;
 import dev.gantry.backends.local.internal.ChildEnvironment;
 import dev.gantry.backends.local.internal.ExitRecord;
 import dev.gantry.backends.local.internal.ProcStat;
@@ -48,6 +50,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,14 +58,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Runs the backend contract kit against the local-process backend, loaded as a plugin, plus what
  * is particular to running processes on this host: environment isolation, no shell, process
- * groups, signals, the attempt directory, the log cap, restarts, capacity, price and where secrets
- * go and when they are removed.
+ * groups, signals, the attempt directory, the log cap, restarts, capacity, price, where secrets
+ * go and when they are removed, and containment in cgroups. The tests of cgroups are skipped, saying
+ * why, on a host without a usable cgroup2 mount.
  */
 class LocalProcessBackendTest extends BackendContractTest {
 
     private static final Duration LONG_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration SHORT_GRACE = Duration.ofMillis(300);
     private static final Resources SMALL = new Resources(0.1, 16L * 1024 * 1024, 0);
+    private static final Duration PROCESS_END_TIMEOUT = Duration.ofSeconds(10);
+    private static final String GRANDCHILD_PID_FILE = "grandchild.pid";
+    private static final String LEADER_MAY_EXIT_FILE = "leader-may-exit";
 
     @Override
     protected String backendType() {
@@ -569,11 +576,193 @@ class LocalProcessBackendTest extends BackendContractTest {
         }
     }
 
+    @Test
+    void cancelKillsGrandchildThatLeftTheProcessGroup() throws Exception {
+        Path backendCgroup = backendCgroupOrSkip(context());
+        RunHandle handle = launch(escapingGrandchildRequest("sleep 600", LONG_TIMEOUT));
+        Grandchild grandchild = awaitGrandchild(context(), handle);
+        Path cgroup = backendCgroup.resolve(handle.attemptId());
+        assertThat(Files.readAllLines(cgroup.resolve("cgroup.procs")))
+                .contains(Integer.toString(pid(handle)), Integer.toString(grandchild.pid()));
+
+        backend().cancel(handle, SHORT_GRACE);
+
+        RunStatus status = probe().awaitTerminal(handle, CANCEL_ENDS_EVERYTHING);
+        assertThat(status.state()).isEqualTo(RunState.CANCELLED);
+        awaitProcessGone(grandchild);
+        awaitAbsent(cgroup);
+    }
+
+    @Test
+    void timeoutKillsGrandchildThatLeftTheProcessGroup() throws Exception {
+        Path backendCgroup = backendCgroupOrSkip(context());
+        RunHandle handle = launch(escapingGrandchildRequest("sleep 600", Duration.ofSeconds(1)));
+        Grandchild grandchild = awaitGrandchild(context(), handle);
+
+        RunStatus status = probe().awaitTerminal(handle, TIMEOUT_FIRES);
+
+        assertThat(status.state()).isEqualTo(RunState.TIMED_OUT);
+        awaitProcessGone(grandchild);
+        awaitAbsent(backendCgroup.resolve(handle.attemptId()));
+    }
+
+    @Test
+    void grandchildThatLeftTheProcessGroupIsKilledWhenTheRunExits() throws Exception {
+        Path backendCgroup = backendCgroupOrSkip(context());
+        String waitForTest = "while [ ! -e " + LEADER_MAY_EXIT_FILE + " ]; do sleep 0.05; done";
+        RunHandle handle = launch(escapingGrandchildRequest(waitForTest, LONG_TIMEOUT));
+        Grandchild grandchild = awaitGrandchild(context(), handle);
+
+        Files.createFile(attemptDirectory(handle).resolve("work").resolve(LEADER_MAY_EXIT_FILE));
+
+        RunStatus status = probe().awaitTerminal(handle, RUN_EXITS);
+        assertThat(status.state()).isEqualTo(RunState.EXITED);
+        assertThat(status.exitCode()).hasValue(0);
+        awaitProcessGone(grandchild);
+        awaitAbsent(backendCgroup.resolve(handle.attemptId()));
+    }
+
+    @Test
+    void restartedBackendKillsGrandchildThatLeftTheProcessGroup() throws Exception {
+        Path backendCgroup = backendCgroupOrSkip(context());
+        RunHandle handle = launch(escapingGrandchildRequest("sleep 600", LONG_TIMEOUT));
+        Grandchild grandchild = awaitGrandchild(context(), handle);
+        backend().close();
+        Backend restarted = openBackend(context());
+        track(restarted, handle);
+
+        restarted.cancel(handle, Duration.ZERO);
+
+        new BackendProbe(restarted, stateTimeout()).awaitTerminal(handle, CANCEL_ENDS_EVERYTHING);
+        awaitProcessGone(grandchild);
+        awaitAbsent(backendCgroup.resolve(handle.attemptId()));
+    }
+
+    @Test
+    void openingBackendRemovesCgroupsOfRunsThatEnded() throws Exception {
+        BackendContext other = newContext("left-cgroup", Map.of());
+        Path backendCgroup = backendCgroupOrSkip(other);
+        Path runs = Files.createDirectories(other.dataDirectory().resolve("runs"));
+        AttemptFiles ended = attemptWithSecret(runs, randomSecret(Secret.Target.FILE), true, true);
+        Path cgroup = Files.createDirectory(backendCgroup.resolve(ended.directory().getFileName()));
+
+        openBackend(other);
+
+        awaitAbsent(cgroup);
+    }
+
+    @Test
+    void withCgroupsOffGrandchildThatLeftTheProcessGroupOutlivesCancel() throws Exception {
+        BackendContext off = newContext("cgroups-off", Map.of("cgroups", "off"));
+        Backend backend = openBackend(off);
+        RunHandle handle = launchOn(backend, escapingGrandchildRequest("sleep 600", LONG_TIMEOUT));
+        Grandchild grandchild = awaitGrandchild(off, handle);
+        try {
+            backend.cancel(handle, Duration.ZERO);
+
+            new BackendProbe(backend, stateTimeout()).awaitTerminal(handle, CANCEL_ENDS_RUN);
+            awaitGroupGone(pid(handle));
+            assertThat(grandchild.isAlive()).as("grandchild in a session of its own").isTrue();
+            Optional<Path> root = BackendCgroup.defaultRoot(BackendCgroup.MOUNT_INFO);
+            root.ifPresent(found -> assertThat(found.resolve(off.id()).resolve(handle.attemptId())).doesNotExist());
+        } finally {
+            ProcessHandle.of(grandchild.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void requiredCgroupsOnARootOutsideCgroup2FailCreation() throws Exception {
+        Path notACgroup = context().dataDirectory().resolve("not-a-cgroup");
+        BackendContext required = newContext(
+                "cgroups-required", Map.of("cgroups", "required", "cgroup-root", notACgroup.toString()));
+
+        BackendException failure = failureOf(() -> createBackend(required));
+
+        assertThat(failure.kind()).isEqualTo(BackendException.Kind.UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("requires cgroups", notACgroup.toString(), "not cgroup2");
+    }
+
+    @Test
+    void automaticCgroupsOnARootOutsideCgroup2FallBackWithOneWarning() throws Exception {
+        Path notACgroup = context().dataDirectory().resolve("not-a-cgroup");
+        BackendContext fallback = newContext("cgroups-fallback", Map.of("cgroup-root", notACgroup.toString()));
+        List<String> logged;
+        RunHandle handle;
+        try (CapturedLogs logs = new CapturedLogs()) {
+            Backend backend = openBackend(fallback);
+            handle = launchOn(backend, request(Workload.exitingWith(0), LONG_TIMEOUT));
+            new BackendProbe(backend, stateTimeout()).awaitTerminal(handle, RUN_EXITS);
+            logged = logs.texts();
+        }
+
+        assertThat(logged).filteredOn(text -> text.startsWith("process containment limited to the process group"))
+                .hasSize(1);
+        assertThat(notACgroup).doesNotExist();
+    }
+
     private RunHandle launchStubbornFamily(Duration timeout) throws Exception {
         RunHandle handle = launch(request(readyThenSleeping().spawningChild().ignoringStopRequest(), timeout));
         probe().awaitOutput(handle, LogStream.STDERR, Workload.CHILD_HEARTBEAT, CANCEL_ENDS_EVERYTHING);
         assertThat(liveGroupMembers(pid(handle))).as("processes of the attempt's group").hasSizeGreaterThan(1);
         return handle;
+    }
+
+    /**
+     * A shell that starts a grandchild in a session of its own with {@code setsid}; the grandchild
+     * writes its pid to {@value #GRANDCHILD_PID_FILE} in the workspace and sleeps, and the shell
+     * goes on with {@code then}.
+     */
+    private LaunchRequest escapingGrandchildRequest(String then, Duration timeout) {
+        String grandchild = "echo $$ > " + GRANDCHILD_PID_FILE + ".tmp && mv " + GRANDCHILD_PID_FILE + ".tmp "
+                + GRANDCHILD_PID_FILE + " && exec sleep 1003";
+        List<String> command = List.of("/bin/sh", "-c", "setsid sh -c '" + grandchild + "' &\n" + then);
+        return request(command, Map.of(), List.of(), timeout);
+    }
+
+    /** Waits for the grandchild of an {@link #escapingGrandchildRequest} and checks it left the group. */
+    private static Grandchild awaitGrandchild(BackendContext owner, RunHandle handle) throws IOException {
+        Path pidFile = owner.dataDirectory().resolve("runs").resolve(handle.attemptId()).resolve("work")
+                .resolve(GRANDCHILD_PID_FILE);
+        long deadline = System.nanoTime() + PROCESS_END_TIMEOUT.toNanos();
+        while (!Files.exists(pidFile)) {
+            assertThat(System.nanoTime()).as("grandchild pid file %s written", pidFile).isLessThan(deadline);
+            BackendProbe.pause();
+        }
+        int pid = Integer.parseInt(Files.readString(pidFile).trim());
+        ProcStat stat = ProcStat.read(pid).orElseThrow();
+        assertThat(stat.processGroup()).as("process group of the grandchild").isNotEqualTo(pid(handle));
+        return new Grandchild(pid, stat.startTicks());
+    }
+
+    private static void awaitProcessGone(Grandchild grandchild) throws IOException {
+        long deadline = System.nanoTime() + PROCESS_END_TIMEOUT.toNanos();
+        while (grandchild.isAlive()) {
+            assertThat(System.nanoTime()).as("grandchild %d still alive", grandchild.pid()).isLessThan(deadline);
+            BackendProbe.pause();
+        }
+    }
+
+    private static void awaitAbsent(Path cgroup) {
+        long deadline = System.nanoTime() + PROCESS_END_TIMEOUT.toNanos();
+        while (Files.exists(cgroup)) {
+            assertThat(System.nanoTime()).as("cgroup %s still there", cgroup).isLessThan(deadline);
+            BackendProbe.pause();
+        }
+    }
+
+    /**
+     * The cgroup directory a backend over {@code owner} uses on this host, or skips the test, saying
+     * why, when the host has no usable cgroup2 mount.
+     */
+    private static Path backendCgroupOrSkip(BackendContext owner) throws IOException {
+        Optional<Path> root = BackendCgroup.defaultRoot(BackendCgroup.MOUNT_INFO);
+        assumeTrue(root.isPresent(), "no cgroup2 file system is mounted on this host; cgroup containment untested");
+        try {
+            return BackendCgroup.open(root.get(), owner.id()).directory();
+        } catch (IOException e) {
+            return Assumptions.abort("cgroup v2 is unusable on this host, cgroup containment untested: "
+                    + e.getMessage());
+        }
     }
 
     private RunHandle recordForeignProcess(BackendContext other, String sleepSeconds) throws Exception {
@@ -753,5 +942,14 @@ class LocalProcessBackendTest extends BackendContractTest {
 
     private static String seconds(Duration duration) {
         return String.format(Locale.ROOT, "%d.%03d", duration.toSeconds(), duration.toMillisPart());
+    }
+
+    /** A process identified beyond its pid, so that a recycled pid is never taken for it. */
+    private record Grandchild(int pid, long startTicks) {
+
+        /** Whether it runs still; a zombie has ended. */
+        boolean isAlive() throws IOException {
+            return ProcStat.read(pid).filter(stat -> stat.startTicks() == startTicks && stat.state() != 'Z').isPresent();
+        }
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +19,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The move happens after {@code posix_spawn} returns, which is only once the process has
  * executed its program, because the glibc the backend is built for (2.36) has no
- * {@code posix_spawnattr_setcgroup_np} and {@code clone3} with
- * {@code CLONE_INTO_CGROUP} is not safe to call from a JVM. A process that forks and detaches in
- * the microseconds before the move leaves its detached child outside the cgroup, contained by
- * nothing.
+ * {@code posix_spawnattr_setcgroup_np} and {@code clone3} with {@code CLONE_INTO_CGROUP} is not
+ * safe to call from a JVM. A program can fork within that time (a shell starting a background
+ * job does), so the descendants the main process has by then are moved in after it, pass after
+ * pass until a pass finds none left outside. What still escapes is a process that detaches in
+ * those few hundred microseconds and whose parent ends before the pass that would find it: it is
+ * reparented away from the attempt, outside the cgroup, and contained by nothing.
  */
 public final class AttemptCgroup {
 
@@ -30,6 +34,7 @@ public final class AttemptCgroup {
     static final String KILL = "cgroup.kill";
 
     private static final Logger LOG = LoggerFactory.getLogger(AttemptCgroup.class);
+    private static final int MAX_DESCENDANT_PASSES = 10;
 
     private final String attemptId;
     private final Path directory;
@@ -59,9 +64,24 @@ public final class AttemptCgroup {
         Files.createDirectories(directory);
     }
 
-    /** Moves process {@code pid}, but not the children it has already, into the cgroup. */
+    /**
+     * Moves process {@code pid} into the cgroup, then the descendants it started meanwhile. Fails
+     * when {@code pid} cannot be moved; a descendant that cannot, because it ended, is passed over.
+     */
     public void add(int pid) throws IOException {
         write(PROCESSES, Integer.toString(pid));
+        Set<Integer> moved = new HashSet<>();
+        for (int pass = 0; pass < MAX_DESCENDANT_PASSES; pass++) {
+            Set<Integer> found = ProcessTree.descendants(pid);
+            found.removeAll(moved);
+            if (found.isEmpty()) {
+                return;
+            }
+            found.forEach(this::addDescendant);
+            moved.addAll(found);
+        }
+        LOG.warn("attempt descendants still appearing after moves attempt={} passes={}",
+                attemptId, MAX_DESCENDANT_PASSES);
     }
 
     /**
@@ -89,6 +109,15 @@ public final class AttemptCgroup {
             Files.delete(directory);
         } catch (NoSuchFileException e) {
             // Removed before: what this call is for.
+        }
+    }
+
+    private void addDescendant(int pid) {
+        try {
+            write(PROCESSES, Integer.toString(pid));
+        } catch (IOException e) {
+            // It ended since the tree was read: nothing left to contain.
+            LOG.debug("attempt descendant not moved to cgroup attempt={} pid={}", attemptId, pid);
         }
     }
 

@@ -6,16 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cgroup v2 directory of one backend, {@code <root>/<backend id>}, under which each attempt
  * gets a cgroup of its own named by its attempt id. The directory is created when the backend
- * opens and kept afterwards, like the data directory; only the attempts' cgroups come and go.
+ * opens and removed when it closes empty; only the attempts' cgroups come and go in between.
  *
  * <p>No controller is enabled for these cgroups, so they contain and account for processes but
  * limit nothing.
  */
 public final class BackendCgroup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendCgroup.class);
 
     /** Where the kernel describes the mounts this process sees. */
     public static final Path MOUNT_INFO = Path.of("/proc/self/mountinfo");
@@ -77,6 +81,19 @@ public final class BackendCgroup {
     /** The backend's cgroup directory. */
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * Removes the backend's cgroup directory when no attempt cgroup is left in it, so a backend that
+     * closes with nothing running leaves nothing behind; the next open creates it again.
+     */
+    public void removeIfEmpty() {
+        try {
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // Not empty, or still in use by a run that survives the close: it is kept for the next open.
+            LOG.debug("backend cgroup kept directory={} reason={}", directory, e.toString());
+        }
     }
 
     /** The cgroup of attempt {@code attemptId}, which may or may not exist. */
