@@ -22,7 +22,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import org.reactivestreams.Publisher;
@@ -60,7 +59,7 @@ public class JobController {
      */
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<JobView> submit(
-            @Body @Nullable byte[] body, @Header("Idempotency-Key") @Nullable String idempotencyKey) {
+            @Body @Nullable String body, @Header("Idempotency-Key") @Nullable String idempotencyKey) {
         checkIdempotencyKey(idempotencyKey);
         SubmitResult result = service.submit(parse(body), idempotencyKey);
         URI location = URI.create("/v1/jobs/" + result.job().id());
@@ -121,8 +120,8 @@ public class JobController {
                 .map(event -> Event.of(event).id(Long.toString(event.seq())).name(event.type()));
     }
 
-    private JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0) {
+    private JsonNode parse(String body) {
+        if (body == null || body.isEmpty()) {
             throw InvalidRequestException.of("", "the body is empty: send the job descriptor as a JSON object");
         }
         try {
@@ -133,8 +132,6 @@ public class JobController {
                     .readTree(body);
         } catch (JsonProcessingException e) {
             throw InvalidRequestException.of("", "the body is not valid JSON: " + e.getOriginalMessage() + where(e));
-        } catch (IOException e) {
-            throw InvalidRequestException.of("", "the body could not be read as JSON");
         }
     }
 
