@@ -16,8 +16,9 @@ public class GantryConfiguration {
     public static final Duration DEFAULT_SCHEDULER_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofMillis(250);
     public static final Path DEFAULT_PLUGINS_DIR = Path.of("./plugins");
+    public static final Path DEFAULT_DATA_DIR = Path.of("./data");
 
-    private Path dataDir = Path.of("./data");
+    private Path dataDir = DEFAULT_DATA_DIR;
     private Path pluginsDir = DEFAULT_PLUGINS_DIR;
     private Duration defaultJobTimeout = DEFAULT_JOB_TIMEOUT;
     private Duration cancelGrace = DEFAULT_CANCEL_GRACE;

@@ -20,13 +20,19 @@ public final class JobDescriptors {
     /** The label naming the local attempt a job runs. */
     public static final String ATTEMPT_LABEL = "gantry-federation-attempt";
 
+    /** Variables Gantry sets for every attempt, which a job may not give: the remote sets its own. */
+    private static final String RESERVED_PREFIX = "GANTRY_";
+    private static final String TRACEPARENT = "TRACEPARENT";
+
     private JobDescriptors() {
     }
 
     /**
      * The descriptor of {@code request} forwarded by backend {@code backendId} to run as
      * {@code tenant}. Retries stay with the local control plane, so the remote job gets exactly
-     * one attempt. Resources of zero are left out, so the remote's defaults apply.
+     * one attempt. Resources of zero are left out, so the remote's defaults apply. The variables
+     * the local control plane sets for every attempt ({@code TRACEPARENT}, {@code GANTRY_*}) are
+     * left out too: the remote refuses them in a job and sets its own.
      */
     public static ObjectNode of(LaunchRequest request, String backendId, String tenant) {
         JsonNodeFactory json = JsonNodeFactory.instance;
@@ -35,7 +41,7 @@ public final class JobDescriptors {
         job.put("tenant", tenant);
         job.set("labels", stringMap(labelsOf(request, backendId)));
         request.command().forEach(job.putArray("command")::add);
-        job.set("env", stringMap(request.env()));
+        job.set("env", stringMap(forwardedEnv(request.env())));
         if (!request.workingDirectory().isEmpty()) {
             job.put("workingDir", request.workingDirectory());
         }
@@ -57,6 +63,12 @@ public final class JobDescriptors {
         labels.put(SOURCE_LABEL, backendId);
         labels.put(ATTEMPT_LABEL, request.attemptId());
         return labels;
+    }
+
+    private static Map<String, String> forwardedEnv(Map<String, String> env) {
+        Map<String, String> forwarded = new TreeMap<>(env);
+        forwarded.keySet().removeIf(name -> name.startsWith(RESERVED_PREFIX) || name.equals(TRACEPARENT));
+        return forwarded;
     }
 
     private static ObjectNode stringMap(Map<String, String> values) {
