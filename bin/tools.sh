@@ -22,7 +22,7 @@ ensure_opa() {
 # Prints a file that is newer than the built server jar, if any, so a stale build is rebuilt.
 newer_than_jar() {
     local jar="$1"
-    find . \( -path ./data -o -name target -o -path ./.git \) -prune -o \
+    find . \( -path ./data -o -path ./plugins -o -path ./examples -o -name target -o -path ./.git \) -prune -o \
         -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.rego' -o -path '*/src/main/resources/*' \) \
         -newer "$jar" -print -quit
 }

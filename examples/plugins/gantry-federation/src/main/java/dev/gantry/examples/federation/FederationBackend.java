@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  *       the grace passed to {@link #cancel} is not used.
  *   <li>Logs come from the remote's log endpoint, which does not say whether it capped a stream:
  *       chunks are never marked truncated.
- *   <li>The remote sets {@code TRACEPARENT}, {@code GANTRY_JOB_ID} and {@code GANTRY_ATTEMPT} of
- *       the run to its own values.
+ *   <li>The variables the local control plane sets for every attempt ({@code TRACEPARENT},
+ *       {@code GANTRY_JOB_ID}, {@code GANTRY_ATTEMPT}) are not forwarded: the remote refuses them
+ *       in a job and sets its own, so the run sees the remote's job id and trace.
  * </ul>
  *
  * <p>Runs live on the remote, so they survive a restart of either control plane; a new instance
@@ -233,7 +234,12 @@ public final class FederationBackend implements Backend {
             throw new BackendException(Kind.UNAVAILABLE, "forwarding attempt " + attemptId + " failed: remote job '"
                     + job.id() + "' answered for its idempotency key but is not its run from backend " + id);
         }
-        live.confirm(attemptId, job.id(), request.resources());
+        if (job.isTerminal()) {
+            // A repeated launch of an attempt that has ended since: it holds no room any more.
+            live.release(attemptId);
+        } else {
+            live.confirm(attemptId, job.id(), request.resources());
+        }
         LOG.info("attempt forwarded backend={} attemptId={} remoteJobId={}", id, attemptId, job.id());
         return handleOf(attemptId, job.id());
     }
