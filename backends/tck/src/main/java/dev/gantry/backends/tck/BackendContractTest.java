@@ -39,6 +39,7 @@ import static dev.gantry.backends.tck.ContractRule.UNCLAIMED_SCALING_IS_UNSUPPOR
 import static dev.gantry.backends.tck.ContractRule.UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED;
 import static dev.gantry.backends.tck.ContractRule.UNKNOWN_RUN_HAS_UNKNOWN_STATUS;
 import static dev.gantry.backends.tck.ContractRule.UNKNOWN_RUN_IS_NOT_FOUND;
+import static dev.gantry.backends.tck.ContractRule.UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -179,6 +180,15 @@ public abstract class BackendContractTest {
     /** The settings every backend of the kit is created with; none by default. */
     protected Map<String, String> settings() {
         return Map.of();
+    }
+
+    /**
+     * Whether the backend places {@link Secret.Target#ENV} secrets. True by default; a backend that
+     * cannot keep them out of durable storage (see {@link dev.gantry.spi.BackendCapabilities}) returns
+     * false, and the kit then checks that it refuses them properly instead.
+     */
+    protected boolean placesEnvSecrets() {
+        return true;
     }
 
     /** How long the kit waits for a run to reach a state; 30 seconds by default. */
@@ -673,11 +683,29 @@ public abstract class BackendContractTest {
     @Test
     @Checks(ENV_SECRET_REACHES_RUN)
     public void envSecretReachesRun() throws BackendException {
+        assumeTrue(placesEnvSecrets(), "the backend does not place ENV secrets");
         Secret secret = randomSecret(Secret.Target.ENV);
 
         RunHandle handle = launch(requestReporting(secret));
 
         assertSecretReported(handle, secret, ENV_SECRET_REACHES_RUN);
+    }
+
+    @Test
+    @Checks(UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED)
+    public void envSecretIsUnsupportedWhereNotPlaced() throws BackendException {
+        assumeFalse(placesEnvSecrets(), "the backend places ENV secrets");
+        Secret secret = randomSecret(Secret.Target.ENV);
+        LaunchRequest request = request(Workload.exitingWith(0), LONG_TIMEOUT);
+        LaunchRequest withEnv = withSecrets(request, List.of(secret));
+
+        BackendException failure = failureOf(() -> backend.launch(withEnv), UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED);
+
+        assertKind(failure, BackendException.Kind.UNSUPPORTED, UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED);
+        assertThat(String.valueOf(failure.getMessage()))
+                .as("%s: the failure message", SECRET_IS_NOT_EXPOSED)
+                .doesNotContain(secret.value());
+        assertRefusedLaunchLeftNothing(request);
     }
 
     @Test

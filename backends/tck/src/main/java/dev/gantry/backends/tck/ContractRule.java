@@ -77,6 +77,9 @@ public enum ContractRule {
     SPI_VERSION_IS_COMPATIBLE("the factory reports an SPI version compatible with SpiVersion.CURRENT"),
     /** An {@code ENV} secret reaches the run as an environment variable. */
     ENV_SECRET_REACHES_RUN("an ENV secret reaches the run as an environment variable with its exact value"),
+    /** A backend that cannot keep ENV secrets out of durable storage refuses them as unsupported. */
+    UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED(
+            "a backend that does not place ENV secrets refuses one as UNSUPPORTED, leaving nothing behind"),
     /** A backend that claims secret files places a {@code FILE} secret the run can read. */
     FILE_SECRET_REACHES_RUN("a backend with the secretFiles capability places a FILE secret the run can read"),
     /** A backend that does not claim secret files refuses them as unsupported, leaving nothing behind. */
