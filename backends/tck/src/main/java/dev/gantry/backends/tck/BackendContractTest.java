@@ -695,17 +695,8 @@ public abstract class BackendContractTest {
     @Checks(UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED)
     public void envSecretIsUnsupportedWhereNotPlaced() throws BackendException {
         assumeFalse(placesEnvSecrets(), "the backend places ENV secrets");
-        Secret secret = randomSecret(Secret.Target.ENV);
-        LaunchRequest request = request(Workload.exitingWith(0), LONG_TIMEOUT);
-        LaunchRequest withEnv = withSecrets(request, List.of(secret));
 
-        BackendException failure = failureOf(() -> backend.launch(withEnv), UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED);
-
-        assertKind(failure, BackendException.Kind.UNSUPPORTED, UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED);
-        assertThat(String.valueOf(failure.getMessage()))
-                .as("%s: the failure message", SECRET_IS_NOT_EXPOSED)
-                .doesNotContain(secret.value());
-        assertRefusedLaunchLeftNothing(request);
+        assertSecretRefused(Secret.Target.ENV, UNPLACED_ENV_SECRETS_ARE_UNSUPPORTED);
     }
 
     @Test
@@ -723,13 +714,18 @@ public abstract class BackendContractTest {
     @Checks(UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED)
     public void fileSecretIsUnsupportedWithoutSecretFilesCapability() throws BackendException {
         assumeFalse(capabilities().secretFiles(), "the backend claims the secretFiles capability");
-        Secret secret = randomSecret(Secret.Target.FILE);
+
+        assertSecretRefused(Secret.Target.FILE, UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED);
+    }
+
+    private void assertSecretRefused(Secret.Target target, ContractRule rule) throws BackendException {
+        Secret secret = randomSecret(target);
         LaunchRequest request = request(Workload.exitingWith(0), LONG_TIMEOUT);
-        LaunchRequest withFile = withSecrets(request, List.of(secret));
+        LaunchRequest withSecret = withSecrets(request, List.of(secret));
 
-        BackendException failure = failureOf(() -> backend.launch(withFile), UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED);
+        BackendException failure = failureOf(() -> backend.launch(withSecret), rule);
 
-        assertKind(failure, BackendException.Kind.UNSUPPORTED, UNCLAIMED_SECRET_FILES_ARE_UNSUPPORTED);
+        assertKind(failure, BackendException.Kind.UNSUPPORTED, rule);
         assertThat(String.valueOf(failure.getMessage()))
                 .as("%s: the failure message", SECRET_IS_NOT_EXPOSED)
                 .doesNotContain(secret.value());
