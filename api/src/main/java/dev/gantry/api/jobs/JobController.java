@@ -1,11 +1,5 @@
 package dev.gantry.api.jobs;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.api.web.InvalidRequestException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -43,14 +37,15 @@ public class JobController {
     private final JobListing listing;
     private final JobEvents events;
     private final JobLogs logs;
-    private final ObjectMapper mapper;
+    private final JobDescriptorReader descriptors;
 
-    public JobController(JobService service, JobListing listing, JobEvents events, JobLogs logs, ObjectMapper mapper) {
+    public JobController(
+            JobService service, JobListing listing, JobEvents events, JobLogs logs, JobDescriptorReader descriptors) {
         this.service = service;
         this.listing = listing;
         this.events = events;
         this.logs = logs;
-        this.mapper = mapper;
+        this.descriptors = descriptors;
     }
 
     /**
@@ -61,13 +56,13 @@ public class JobController {
     public HttpResponse<JobView> submit(
             @Body @Nullable String body, @Header("Idempotency-Key") @Nullable String idempotencyKey) {
         checkIdempotencyKey(idempotencyKey);
-        SubmitResult result = service.submit(parse(body), idempotencyKey);
+        SubmitResult result = service.submit(descriptors.tree(body), idempotencyKey);
         URI location = URI.create("/v1/jobs/" + result.job().id());
         HttpStatus status = result.created() ? HttpStatus.CREATED : HttpStatus.OK;
         return HttpResponse.<JobView>status(status).body(result.job()).headers(h -> h.location(location));
     }
 
-    /** A job with its state, attempts and admission decision. */
+    /** A job with its state, attempts, admission decision and every stored policy decision. */
     @Get(value = "/{id}", produces = MediaType.APPLICATION_JSON)
     public JobView get(@PathVariable String id) {
         return service.find(id);
@@ -118,29 +113,6 @@ public class JobController {
             @PathVariable String id, @Header("Last-Event-ID") @Nullable String lastEventId) {
         return events.stream(id, afterSeq(lastEventId))
                 .map(event -> Event.of(event).id(Long.toString(event.seq())).name(event.type()));
-    }
-
-    private JsonNode parse(String body) {
-        if (body == null || body.isEmpty()) {
-            throw InvalidRequestException.of("", "the body is empty: send the job descriptor as a JSON object");
-        }
-        try {
-            // Strict: a repeated field or text after the object is an error, never silently dropped.
-            return mapper.reader()
-                    .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .readTree(body);
-        } catch (JsonProcessingException e) {
-            throw InvalidRequestException.of("", "the body is not valid JSON: " + e.getOriginalMessage() + where(e));
-        }
-    }
-
-    private static String where(JsonProcessingException e) {
-        JsonLocation location = e.getLocation();
-        if (location == null) {
-            return "";
-        }
-        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     private static void checkIdempotencyKey(String key) {

@@ -1,5 +1,6 @@
 package dev.gantry.api.jobs;
 
+import dev.gantry.policy.PlacementDecision;
 import dev.gantry.spi.RunHandle;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -40,6 +41,8 @@ public class JobLifecycle {
     private final AttemptRepository attempts;
     private final EventRepository events;
     private final LabelRepository labels;
+    private final DecisionRepository decisions;
+    private final DecisionLog decisionLog;
     private final TransactionOperations<Connection> transactions;
     private final Clock clock;
     private final JobSpecJson specs;
@@ -50,6 +53,8 @@ public class JobLifecycle {
             AttemptRepository attempts,
             EventRepository events,
             LabelRepository labels,
+            DecisionRepository decisions,
+            DecisionLog decisionLog,
             TransactionOperations<Connection> transactions,
             Clock clock,
             JobSpecJson specs) {
@@ -57,6 +62,8 @@ public class JobLifecycle {
         this.attempts = attempts;
         this.events = events;
         this.labels = labels;
+        this.decisions = decisions;
+        this.decisionLog = decisionLog;
         this.transactions = transactions;
         this.clock = clock;
         this.specs = specs;
@@ -65,12 +72,17 @@ public class JobLifecycle {
         }
     }
 
-    /** Stores a newly admitted job in {@link JobState#PENDING} with its labels and first event. */
-    public JobRecord create(JobRecord job, Map<String, String> jobLabels, String message) {
+    /**
+     * Stores a newly admitted job in {@link JobState#PENDING} with its labels, first event and the
+     * admission decision that let it in, all or nothing.
+     */
+    public JobRecord create(
+            JobRecord job, Map<String, String> jobLabels, String message, DecisionRecord admission) {
         inTransaction(() -> {
             jobs.save(job);
             jobLabels.forEach((name, value) -> labels.save(new LabelRecord(new LabelRecord.Key(job.id(), name), value)));
             events.save(event(job.id(), "SUBMITTED", JobState.PENDING, null, message));
+            decisions.save(admission);
             return job;
         });
         LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("tenant", job.tenant())
@@ -79,11 +91,11 @@ public class JobLifecycle {
     }
 
     /**
-     * Records the job's next attempt on {@code backendId} and moves the job to
-     * {@link JobState#SCHEDULED}. Returns empty when the job is no longer waiting, for example
-     * because it was cancelled since the scheduler read it.
+     * Records the job's next attempt on {@code backendId}, with the placement decision that chose
+     * it, and moves the job to {@link JobState#SCHEDULED}. Returns empty, storing nothing, when the
+     * job is no longer waiting, for example because it was cancelled since the scheduler read it.
      */
-    public Optional<AttemptRecord> beginAttempt(String jobId, String backendId) {
+    public Optional<AttemptRecord> beginAttempt(String jobId, String backendId, PlacementDecision decision) {
         return locked(jobId, () -> inTransaction(() -> {
             JobRecord job = jobs.findById(jobId).orElse(null);
             if (job == null || job.cancelRequested() || !isWaiting(job.state())) {
@@ -97,6 +109,8 @@ public class JobLifecycle {
             attempts.save(attempt);
             jobs.updateForAttempt(jobId, JobState.SCHEDULED.name(), number, now);
             events.save(event(jobId, "SCHEDULED", JobState.SCHEDULED, number, "placed on backend " + backendId));
+            decisions.save(decisionLog.placement(
+                    jobId, number, decision, backendId, "attempt " + number + " placed on backend " + backendId));
             return Optional.of(attempt);
         }));
     }
@@ -203,13 +217,22 @@ public class JobLifecycle {
         return result;
     }
 
-    /** Notes why a waiting job cannot start yet, when that reason changed. */
-    public void waiting(JobRecord job, String reason) {
+    /**
+     * Notes why a waiting job cannot start yet, when that reason changed, with the placement
+     * decision behind it. An unchanged reason stores nothing, so a job waiting through many
+     * scheduler passes logs one decision per reason, not one per pass.
+     *
+     * @param decision the placement decision that left the job waiting, or null when none was made
+     */
+    public void waiting(JobRecord job, String reason, PlacementDecision decision) {
         if (reason.equals(job.waitingReason())) {
             return;
         }
         locked(job.id(), () -> inTransaction(() -> {
             jobs.updateWaitingReason(job.id(), reason, clock.instant());
+            if (decision != null) {
+                decisions.save(decisionLog.placement(job.id(), null, decision, null, reason));
+            }
             return null;
         }));
     }

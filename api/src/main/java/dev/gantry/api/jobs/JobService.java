@@ -42,6 +42,7 @@ public class JobService {
     private final PolicyInputs inputs;
     private final Placement placement;
     private final Wakeups wakeups;
+    private final DecisionLog decisionLog;
     private final ObjectMapper mapper;
     private final Clock clock;
 
@@ -54,6 +55,7 @@ public class JobService {
             PolicyInputs inputs,
             Placement placement,
             Wakeups wakeups,
+            DecisionLog decisionLog,
             ObjectMapper mapper,
             Clock clock) {
         this.specs = specs;
@@ -64,6 +66,7 @@ public class JobService {
         this.inputs = inputs;
         this.placement = placement;
         this.wakeups = wakeups;
+        this.decisionLog = decisionLog;
         this.mapper = mapper;
         this.clock = clock;
     }
@@ -92,7 +95,8 @@ public class JobService {
         checkPlaceable(spec);
         JobRecord job = newJob(spec, specText, idempotencyKey, digest, decision);
         try {
-            lifecycle.create(job, spec.labels(), "admitted by policy revision " + decision.revision());
+            lifecycle.create(job, spec.labels(), "admitted by policy revision " + decision.revision(),
+                    decisionLog.admission(job.id(), decision));
         } catch (DataAccessException e) {
             // Two submissions with one idempotency key raced; the unique index let one in.
             Optional<JobRecord> winner = findEarlier(spec.tenant(), idempotencyKey, digest);
@@ -105,7 +109,7 @@ public class JobService {
         return new SubmitResult(view(jobs.findById(job.id()).orElseThrow()), true);
     }
 
-    /** The job with this id, with its attempts. */
+    /** The job with this id, with its attempts and policy decisions. */
     public JobView find(String jobId) {
         return view(jobs.findById(jobId).orElseThrow(() -> new JobNotFoundException(jobId)));
     }
@@ -130,17 +134,18 @@ public class JobService {
         return find(jobId);
     }
 
-    /** Shows a stored job, with its attempts when {@code withAttempts}. */
+    /** Shows a stored job, with its attempts and policy decisions when {@code withAttempts}. */
     JobView view(JobRecord job, boolean withAttempts) {
         List<JobView.AttemptView> attemptViews = withAttempts
                 ? attempts.findByJobIdOrderByNumber(job.id()).stream().map(JobView.AttemptView::of).toList()
                 : List.of();
+        List<DecisionView> decisionViews = withAttempts ? decisionLog.viewsOf(job.id()) : List.of();
         JobSpec spec = specs.read(job.spec());
         return new JobView(
                 job.id(), job.name(), job.tenant(), job.state(), spec.labels(), job.priority(), job.traceId(),
                 job.cancelRequested(), job.waitingReason(), job.nextRunAt(), job.createdAt(), job.updatedAt(),
                 job.attemptCount(), job.maxAttempts(), JobSpecJson.write(spec), tree(job.admission()),
-                attemptViews);
+                attemptViews, decisionViews);
     }
 
     private JobView view(JobRecord job) {
@@ -210,7 +215,7 @@ public class JobService {
         node.set("reasons", mapper.valueToTree(decision.reasons()));
         node.put("revision", decision.revision());
         node.put("inputDigest", decision.inputDigest());
-        node.put("evaluationMicros", decision.evaluationTime().toNanos() / 1000);
+        node.put("evaluationMicros", DecisionLog.micros(decision.evaluationTime()));
         return node.toString();
     }
 

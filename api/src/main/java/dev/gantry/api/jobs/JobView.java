@@ -13,6 +13,8 @@ import java.util.Map;
  * @param waitingReason why a waiting job has not started, when it has not
  * @param nextRunAt when a retrying job starts its next attempt
  * @param attempts every attempt so far, oldest first; empty in listings
+ * @param decisions every stored policy decision about the job, oldest first: its admission, then
+ *     each placement that placed an attempt or changed why it waits; empty in listings
  */
 public record JobView(
         String id,
@@ -31,7 +33,8 @@ public record JobView(
         int maxAttempts,
         JsonNode spec,
         JsonNode admission,
-        List<AttemptView> attempts) {
+        List<AttemptView> attempts,
+        List<DecisionView> decisions) {
 
     /**
      * One attempt as the REST API shows it.

@@ -2,34 +2,73 @@ package dev.gantry.api.policy;
 
 import dev.gantry.policy.PolicyEngine;
 import dev.gantry.policy.embedded.WasmPolicyEngine;
+import dev.gantry.policy.server.OpaServerConfiguration;
+import dev.gantry.policy.server.OpaServerPolicyEngine;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Provides the policy engine. The default is the embedded engine, which evaluates the policy
- * compiled to WebAssembly in process, so the control plane needs nothing else installed. Setting
- * {@code gantry.policy.bundle} to a bundle built with {@code opa build -t wasm} replaces the
- * default policies with a policy team's own.
+ * Provides the policy engine chosen by {@code gantry.policy.engine}.
+ *
+ * <ul>
+ *   <li>{@code embedded} (the default) evaluates the policy compiled to WebAssembly in process, so
+ *       the control plane needs nothing else installed. {@code gantry.policy.bundle} names a bundle
+ *       built with {@code opa build -t wasm} to use instead of the default policies.
+ *   <li>{@code opa-server} asks an OPA server over its REST Data API, at
+ *       {@code gantry.policy.opa-server.url}, with an optional {@code bearer-token} and
+ *       {@code connect-timeout} and {@code request-timeout}.
+ * </ul>
  */
 @Factory
 public class PolicyEngineFactory {
+
+    public static final String EMBEDDED = "embedded";
+    public static final String OPA_SERVER = "opa-server";
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEngineFactory.class);
 
     @Singleton
     @Bean(preDestroy = "close")
-    PolicyEngine policyEngine(@Value("${gantry.policy.bundle:}") @Nullable String bundle) throws Exception {
-        PolicyEngine engine = bundle == null || bundle.isBlank()
-                ? WasmPolicyEngine.fromClasspath()
-                : WasmPolicyEngine.fromBundle(Path.of(bundle));
-        LOG.atInfo().addKeyValue("engine", "embedded").addKeyValue("revision", engine.revision())
+    PolicyEngine policyEngine(
+            @Value("${gantry.policy.engine:embedded}") String engine,
+            @Value("${gantry.policy.bundle:}") @Nullable String bundle,
+            @Value("${gantry.policy.opa-server.url:http://127.0.0.1:8181}") URI url,
+            @Value("${gantry.policy.opa-server.bearer-token:}") @Nullable String token,
+            @Value("${gantry.policy.opa-server.connect-timeout:2s}") Duration connectTimeout,
+            @Value("${gantry.policy.opa-server.request-timeout:5s}") Duration requestTimeout) throws Exception {
+        PolicyEngine policy = switch (engine) {
+            case EMBEDDED -> embedded(bundle);
+            case OPA_SERVER -> opaServer(url, token, connectTimeout, requestTimeout);
+            default -> throw new ConfigurationException("gantry.policy.engine is '" + engine + "'; use "
+                    + EMBEDDED + " or " + OPA_SERVER);
+        };
+        LOG.atInfo().addKeyValue("engine", engine).addKeyValue("revision", policy.revision())
                 .log("policy engine ready");
-        return engine;
+        return policy;
+    }
+
+    private static PolicyEngine embedded(String bundle) throws Exception {
+        if (bundle == null || bundle.isBlank()) {
+            return WasmPolicyEngine.fromClasspath();
+        }
+        return WasmPolicyEngine.fromBundle(Path.of(bundle));
+    }
+
+    private static PolicyEngine opaServer(URI url, String token, Duration connect, Duration request) {
+        OpaServerConfiguration configuration = OpaServerConfiguration.of(url).withTimeouts(connect, request);
+        if (token != null && !token.isBlank()) {
+            configuration = configuration.withBearerToken(token);
+        }
+        LOG.atInfo().addKeyValue("url", url).log("policy decisions from OPA server");
+        return new OpaServerPolicyEngine(configuration);
     }
 }

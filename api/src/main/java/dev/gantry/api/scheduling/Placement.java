@@ -5,12 +5,17 @@ import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.policy.PolicyInputs;
 import dev.gantry.api.policy.PolicyInputs.Candidate;
 import dev.gantry.policy.PlacementDecision;
+import dev.gantry.policy.PlacementDecision.BackendChoice;
 import dev.gantry.policy.PolicyEngine;
 import dev.gantry.policy.PolicyException;
 import dev.gantry.spi.Backend;
+import dev.gantry.spi.Resources;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,60 @@ public class Placement {
      * @param candidates the backends offered, with their capacity at the time
      */
     public record Result(PlacementDecision decision, List<Candidate> candidates) {
+
+        /**
+         * The first eligible backend, in the policy's order, whose capacity when offered admitted
+         * {@code request}; empty when the job has to wait.
+         */
+        public Optional<Backend> firstWithRoom(Resources request) {
+            for (BackendChoice choice : decision.eligible()) {
+                Optional<Candidate> candidate = candidate(choice.backendId());
+                if (candidate.isPresent() && candidate.get().capacity().admits(request)) {
+                    return Optional.of(candidate.get().backend());
+                }
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * Why a job asking for {@code request} cannot start now, naming each backend with the
+         * policy's reason to reject it or the room it lacks; starts with {@code "waiting: "}.
+         */
+        public String waitingReason(Resources request) {
+            Map<String, String> reasons = new TreeMap<>();
+            decision.rejected().forEach(choice -> reasons.put(choice.backendId(), choice.reason()));
+            for (BackendChoice choice : decision.eligible()) {
+                candidate(choice.backendId())
+                        .ifPresent(candidate -> reasons.put(choice.backendId(), noRoom(candidate, request)));
+            }
+            if (reasons.isEmpty()) {
+                return "waiting: no backend is available";
+            }
+            List<String> parts = new ArrayList<>();
+            reasons.forEach((id, reason) -> parts.add(id + ": " + reason));
+            return "waiting: " + String.join("; ", parts);
+        }
+
+        private Optional<Candidate> candidate(String backendId) {
+            return candidates.stream()
+                    .filter(candidate -> candidate.backend().describe().id().equals(backendId))
+                    .findFirst();
+        }
+
+        private static String noRoom(Candidate candidate, Resources request) {
+            var capacity = candidate.capacity();
+            if (capacity.freeSlots() <= 0) {
+                return "no free slot (" + capacity.totalSlots() + " in use)";
+            }
+            return "not enough free capacity now (free cpu " + capacity.free().cpu() + ", memory "
+                    + capacity.free().memoryBytes() + " bytes; asked cpu " + request.cpu() + ", memory "
+                    + request.memoryBytes() + " bytes)";
+        }
+    }
+
+    /** The resources a job asks for, in the form backends and capacity use. */
+    public static Resources requestOf(JobSpec spec) {
+        return new Resources(spec.resources().cpu(), spec.resources().memoryBytes(), spec.resources().gpu());
     }
 
     /**

@@ -13,9 +13,6 @@ import dev.gantry.api.jobs.JobRepository;
 import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.jobs.JobSpecJson;
 import dev.gantry.api.jobs.TraceIds;
-import dev.gantry.api.policy.PolicyInputs.Candidate;
-import dev.gantry.policy.PlacementDecision;
-import dev.gantry.policy.PlacementDecision.BackendChoice;
 import dev.gantry.policy.PolicyException;
 import dev.gantry.spi.Backend;
 import dev.gantry.spi.BackendException;
@@ -27,7 +24,6 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,57 +107,18 @@ public class Scheduler {
             placed = placement.place(spec);
         } catch (PolicyException e) {
             LOG.atWarn().addKeyValue("jobId", job.id()).setCause(e).log("placement policy unavailable");
-            lifecycle.waiting(job, "waiting: placement policy unavailable: " + e.getMessage());
+            lifecycle.waiting(job, "waiting: placement policy unavailable: " + e.getMessage(), null);
             return;
         }
-        Optional<Backend> chosen = firstWithRoom(placed.decision(), placed.candidates(), requestOf(spec));
+        Resources request = Placement.requestOf(spec);
+        Optional<Backend> chosen = placed.firstWithRoom(request);
         if (chosen.isEmpty()) {
-            lifecycle.waiting(job, waitingReason(placed.decision(), placed.candidates(), requestOf(spec)));
+            lifecycle.waiting(job, placed.waitingReason(request), placed.decision());
             return;
         }
         String backendId = chosen.get().describe().id();
-        lifecycle.beginAttempt(job.id(), backendId)
+        lifecycle.beginAttempt(job.id(), backendId, placed.decision())
                 .ifPresent(attempt -> launch(job, spec, chosen.get(), attempt));
-    }
-
-    private static Optional<Backend> firstWithRoom(
-            PlacementDecision decision, List<Candidate> candidates, Resources request) {
-        for (BackendChoice choice : decision.eligible()) {
-            for (Candidate candidate : candidates) {
-                if (candidate.backend().describe().id().equals(choice.backendId())
-                        && candidate.capacity().admits(request)) {
-                    return Optional.of(candidate.backend());
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String waitingReason(PlacementDecision decision, List<Candidate> candidates, Resources request) {
-        Map<String, String> reasons = new TreeMap<>();
-        decision.rejected().forEach(choice -> reasons.put(choice.backendId(), choice.reason()));
-        for (BackendChoice choice : decision.eligible()) {
-            candidates.stream()
-                    .filter(candidate -> candidate.backend().describe().id().equals(choice.backendId()))
-                    .findFirst()
-                    .ifPresent(candidate -> reasons.put(choice.backendId(), noRoom(candidate, request)));
-        }
-        if (reasons.isEmpty()) {
-            return "waiting: no backend is available";
-        }
-        List<String> parts = new ArrayList<>();
-        reasons.forEach((id, reason) -> parts.add(id + ": " + reason));
-        return "waiting: " + String.join("; ", parts);
-    }
-
-    private static String noRoom(Candidate candidate, Resources request) {
-        var capacity = candidate.capacity();
-        if (capacity.freeSlots() <= 0) {
-            return "no free slot (" + capacity.totalSlots() + " in use)";
-        }
-        return "not enough free capacity now (free cpu " + capacity.free().cpu() + ", memory "
-                + capacity.free().memoryBytes() + " bytes; asked cpu " + request.cpu() + ", memory "
-                + request.memoryBytes() + " bytes)";
     }
 
     private void launch(JobRecord job, JobSpec spec, Backend backend, AttemptRecord attempt) {
@@ -201,11 +158,7 @@ public class Scheduler {
         env.put("GANTRY_ATTEMPT", Integer.toString(attempt.number()));
         return new LaunchRequest(
                 attempt.id(), job.id(), attempt.number(), spec.command(), env, spec.workingDir(),
-                requestOf(spec), spec.timeout(), spec.labels(), List.of());
-    }
-
-    private static Resources requestOf(JobSpec spec) {
-        return new Resources(spec.resources().cpu(), spec.resources().memoryBytes(), spec.resources().gpu());
+                Placement.requestOf(spec), spec.timeout(), spec.labels(), List.of());
     }
 
     /**

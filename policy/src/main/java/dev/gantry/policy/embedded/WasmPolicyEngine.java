@@ -2,17 +2,15 @@ package dev.gantry.policy.embedded;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.policy.AdmissionDecision;
 import dev.gantry.policy.PlacementDecision;
 import dev.gantry.policy.PolicyEngine;
 import dev.gantry.policy.PolicyException;
-import dev.gantry.policy.embedded.internal.DecisionReader;
-import dev.gantry.policy.embedded.internal.DecisionReader.Provenance;
-import dev.gantry.policy.embedded.internal.Digests;
 import dev.gantry.policy.embedded.internal.PolicyInstances;
 import dev.gantry.policy.embedded.internal.WasmBundle;
+import dev.gantry.policy.internal.DecisionReader;
+import dev.gantry.policy.internal.DecisionReader.Provenance;
+import dev.gantry.policy.internal.InputDocuments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,7 +53,6 @@ public final class WasmPolicyEngine implements PolicyEngine {
     public static final String PLACEMENT_ENTRYPOINT = "gantry/placement/decision";
 
     private static final Logger LOG = LoggerFactory.getLogger(WasmPolicyEngine.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String revision;
     private final PolicyInstances instances;
@@ -127,7 +124,7 @@ public final class WasmPolicyEngine implements PolicyEngine {
 
     @Override
     public AdmissionDecision admit(String inputJson) throws PolicyException {
-        String inputDigest = digestOfObject(inputJson, "admission");
+        String inputDigest = InputDocuments.digestOfObject(inputJson, "admission");
         PolicyInstances.Result result = instances.evaluate(ADMISSION_ENTRYPOINT, inputJson);
         AdmissionDecision decision = DecisionReader.admission(
                 ADMISSION_ENTRYPOINT,
@@ -144,7 +141,7 @@ public final class WasmPolicyEngine implements PolicyEngine {
 
     @Override
     public PlacementDecision place(String inputJson) throws PolicyException {
-        String inputDigest = digestOfObject(inputJson, "placement");
+        String inputDigest = InputDocuments.digestOfObject(inputJson, "placement");
         PolicyInstances.Result result = instances.evaluate(PLACEMENT_ENTRYPOINT, inputJson);
         PlacementDecision decision = DecisionReader.placement(
                 PLACEMENT_ENTRYPOINT,
@@ -172,21 +169,5 @@ public final class WasmPolicyEngine implements PolicyEngine {
 
     private static int defaultMaxInstances() {
         return Runtime.getRuntime().availableProcessors();
-    }
-
-    /**
-     * The input must be a JSON object; OPA would read anything else as an undefined input and the
-     * policy would judge a job it was never shown.
-     */
-    private static String digestOfObject(String inputJson, String kind) throws PolicyException {
-        requireNonNull(inputJson, "inputJson");
-        try {
-            if (!JSON.readTree(inputJson).isObject()) {
-                throw new PolicyException(kind + " input is not a JSON object");
-            }
-        } catch (JsonProcessingException e) {
-            throw new PolicyException(kind + " input is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        return Digests.sha256Hex(inputJson);
     }
 }

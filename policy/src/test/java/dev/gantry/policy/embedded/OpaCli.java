@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * The real {@code opa} binary, run as a process. Tests that need it fail, never skip, when it is
  * missing: the point of those tests is to compare against real OPA.
  */
-final class OpaCli {
+public final class OpaCli {
 
     private static final long TIMEOUT_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +34,7 @@ final class OpaCli {
      * Finds opa: the {@code opa.executable} system property (a path or a name on PATH), then
      * {@code opa} on PATH, then {@code bin/opa} under each GOPATH entry and under {@code ~/go}.
      */
-    static OpaCli locate() {
+    public static OpaCli locate() {
         String configured = System.getProperty("opa.executable", "opa");
         Optional<Path> found = candidates(configured).filter(Files::isExecutable).findFirst();
         if (found.isEmpty()) {
@@ -42,6 +42,11 @@ final class OpaCli {
                     + " install it with: go install github.com/open-policy-agent/opa@v1.22.4");
         }
         return new OpaCli(found.get());
+    }
+
+    /** The opa binary found. */
+    public Path executable() {
+        return executable;
     }
 
     /** Runs {@code opa eval} and returns the query's value, or a missing node when it is undefined. */

@@ -30,7 +30,7 @@ class PolicyConformanceTest {
 
     private static final Path REGO = Path.of("src/main/rego");
     private static final Path CORPUS = Path.of("src/test/resources/conformance");
-    private static final int MINIMUM_CORPUS_SIZE = 20;
+    private static final int MINIMUM_CORPUS_SIZE = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static OpaCli opa;

@@ -15,7 +15,7 @@ import dev.gantry.policy.AdmissionDecision;
 import dev.gantry.policy.PlacementDecision;
 import dev.gantry.policy.PlacementDecision.BackendChoice;
 import dev.gantry.policy.PolicyException;
-import dev.gantry.policy.embedded.internal.Digests;
+import dev.gantry.policy.internal.Digests;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,6 +5,7 @@ import static dev.gantry.backends.tck.ContractRule.CANCEL_ENDS_RUN;
 import static dev.gantry.backends.tck.ContractRule.CANCEL_FORCES_STUBBORN_RUN;
 import static dev.gantry.backends.tck.ContractRule.CANCEL_IS_IDEMPOTENT;
 import static dev.gantry.backends.tck.ContractRule.CANCEL_RETURNS_PROMPTLY;
+import static dev.gantry.backends.tck.ContractRule.CANCEL_RIGHT_AFTER_LAUNCH_ENDS_EVERYTHING;
 import static dev.gantry.backends.tck.ContractRule.CAPACITY_IS_CONSISTENT;
 import static dev.gantry.backends.tck.ContractRule.CAPACITY_TRACKS_RUNS;
 import static dev.gantry.backends.tck.ContractRule.CLOSE_IS_REPEATABLE;
@@ -88,6 +89,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The backend contract as tests. A backend author extends this class in their test sources,
@@ -130,6 +132,8 @@ public abstract class BackendContractTest {
     private static final int LINE_COUNT = 200;
     private static final int CONCURRENT_CALLERS = 8;
     private static final int CAPACITY_RUNS = 3;
+    /** How long after launch returns each run of the fast-cancel test is cancelled; a busy wait. */
+    private static final long[] FAST_CANCEL_DELAYS_MICROS = {0, 200, 400, 600, 800, 1_000, 1_500, 2_000};
     private static final int READ_PAGE = 4096;
     private static final String READY = "ready";
     private static final String STARTED = "started";
@@ -349,6 +353,32 @@ public abstract class BackendContractTest {
         RunStatus status = probe.awaitTerminal(handle, CANCEL_ENDS_RUN);
         assertThat(status.state()).as("%s: %s", CANCEL_ENDS_RUN, status).isEqualTo(RunState.CANCELLED);
         probe.assertOutputStops(handle, LogStream.STDERR, quietPeriod(), CANCEL_ENDS_EVERYTHING);
+    }
+
+    /**
+     * Cancels runs right after their launch returned, each a little later than the one before
+     * (from at once to {@code 2 ms} later), so that one cancel likely lands while the run is still
+     * starting its child. The workload ignores the polite stop request, so a child that starts
+     * after the cancel came lives until the forced stop: a backend that lists a run's processes
+     * once, when cancel comes, and later kills that list misses it, and it lives on.
+     */
+    @Test
+    @Checks(CANCEL_RIGHT_AFTER_LAUNCH_ENDS_EVERYTHING)
+    public void cancelRightAfterLaunchEndsEverythingItSpawns() throws BackendException {
+        List<RunHandle> handles = new ArrayList<>();
+        for (long delayMicros : FAST_CANCEL_DELAYS_MICROS) {
+            RunHandle handle = launch(readyThenSleeping().spawningChild().ignoringStopRequest());
+            spinFor(delayMicros);
+            backend.cancel(handle, STOP_GRACE);
+            handles.add(handle);
+
+            RunStatus status = probe.awaitTerminal(handle, CANCEL_RIGHT_AFTER_LAUNCH_ENDS_EVERYTHING);
+            assertThat(status.state())
+                    .as("%s: %s", CANCEL_RIGHT_AFTER_LAUNCH_ENDS_EVERYTHING, status)
+                    .isEqualTo(RunState.CANCELLED);
+        }
+
+        probe.assertOutputsStop(handles, LogStream.STDERR, quietPeriod(), CANCEL_RIGHT_AFTER_LAUNCH_ENDS_EVERYTHING);
     }
 
     @Test
@@ -793,9 +823,25 @@ public abstract class BackendContractTest {
         return PluginFactories.load(backendType(), pluginPaths());
     }
 
-    /** Creates a backend from {@code backendContext} and closes it when the test ends. */
+    /**
+     * Creates a backend from {@code backendContext} and closes it when the test ends. When
+     * {@link #createBackend(BackendContext)} throws, or returns nothing, the test fails once, under
+     * {@link ContractRule#PLUGIN_LOADS}, saying that the backend could not be created and why.
+     */
     protected final Backend openBackend(BackendContext backendContext) throws BackendException {
-        Backend created = createBackend(backendContext);
+        Backend created;
+        try {
+            created = createBackend(backendContext);
+        } catch (AssertionError | TestAbortedException e) {
+            throw e;
+        } catch (Exception | LinkageError e) {
+            throw new AssertionError(PLUGIN_LOADS + ": the backend could not be created from the plugin: "
+                    + RuleNamingExtension.describe(e), e);
+        }
+        if (created == null) {
+            throw new AssertionError(PLUGIN_LOADS + ": the backend could not be created from the plugin: "
+                    + "createBackend returned null");
+        }
         openBackends.add(created);
         return created;
     }
@@ -890,6 +936,14 @@ public abstract class BackendContractTest {
         BackendException failure = catchThrowableOfType(BackendException.class, call::run);
         assertThat(failure).as("%s: expected a BackendException", rule).isNotNull();
         return failure;
+    }
+
+    /** Waits {@code micros} without giving up the thread, which a sleep this short would. */
+    private static void spinFor(long micros) {
+        long end = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(micros);
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
     }
 
     /** A workload that prints {@code ready} and then sleeps for minutes. */

@@ -11,6 +11,7 @@ import dev.gantry.spi.RunStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -122,15 +123,26 @@ public final class BackendProbe {
      * as it grows: something the run started is still alive and writing.
      */
     public void assertOutputStops(RunHandle handle, LogStream stream, Duration period, ContractRule rule) {
-        int before = readAvailable(handle, stream, rule).length();
+        assertOutputsStop(List.of(handle), stream, period, rule);
+    }
+
+    /**
+     * Watches one stream of each of {@code handles} for the same {@code period} and fails under
+     * {@code rule} as soon as one grows: something that run started is still alive and writing.
+     */
+    public void assertOutputsStop(List<RunHandle> handles, LogStream stream, Duration period, ContractRule rule) {
+        List<Integer> before = handles.stream().map(handle -> readAvailable(handle, stream, rule).length()).toList();
         long end = System.nanoTime() + period.toNanos();
         while (System.nanoTime() < end) {
             pause();
-            int now = readAvailable(handle, stream, rule).length();
-            assertThat(now)
-                    .as("%s: the %s of run %s still grows after it ended, so something it started lives on",
-                            rule, stream, handle.attemptId())
-                    .isEqualTo(before);
+            for (int i = 0; i < handles.size(); i++) {
+                RunHandle handle = handles.get(i);
+                int now = readAvailable(handle, stream, rule).length();
+                assertThat(now)
+                        .as("%s: the %s of run %s still grows after it ended, so something it started lives on",
+                                rule, stream, handle.attemptId())
+                        .isEqualTo(before.get(i));
+            }
         }
     }
 

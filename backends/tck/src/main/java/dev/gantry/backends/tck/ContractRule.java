@@ -25,6 +25,12 @@ public enum ContractRule {
     CANCEL_ENDS_RUN("cancel ends the run with state CANCELLED"),
     /** Cancel ends every process the run started, not only the first. */
     CANCEL_ENDS_EVERYTHING("cancel ends everything the run spawned"),
+    /**
+     * Cancel right after launch ends everything the run spawns, also what it starts after the
+     * cancel arrived: a backend that lists a run's processes once when it is cancelled misses them.
+     */
+    CANCEL_RIGHT_AFTER_LAUNCH_ENDS_EVERYTHING(
+            "cancel right after launch ends everything the run spawns, also what it starts after the cancel"),
     /** Cancel forces a run that ignores the request to stop, after the grace period. */
     CANCEL_FORCES_STUBBORN_RUN("cancel forces a run that ignores the stop request once the grace is over"),
     /** Cancel does not hold its caller much longer than the grace period. */

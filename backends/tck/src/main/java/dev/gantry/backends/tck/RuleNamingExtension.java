@@ -23,7 +23,8 @@ public final class RuleNamingExtension implements TestExecutionExceptionHandler 
         throw new AssertionError(checks.value() + ": unexpected " + describe(throwable), throwable);
     }
 
-    private static String describe(Throwable throwable) {
+    /** The exception as failure messages show it: kind and message for a {@code BackendException}. */
+    static String describe(Throwable throwable) {
         if (throwable instanceof BackendException failure) {
             return "BackendException " + failure.kind() + ": " + failure.getMessage();
         }

@@ -3,6 +3,7 @@ package dev.gantry.policy.embedded.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.policy.PolicyException;
+import dev.gantry.policy.internal.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

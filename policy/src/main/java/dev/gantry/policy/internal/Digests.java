@@ -1,4 +1,4 @@
-package dev.gantry.policy.embedded.internal;
+package dev.gantry.policy.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.gantry.policy.embedded.internal;
+package dev.gantry.policy.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Turns the raw result set of a policy entrypoint into a decision, refusing anything that does not
- * have the documented shape: an undefined or malformed result is an error, never a default.
+ * have the documented shape: an undefined or malformed result is an error, never a default. Both
+ * engines use it, so they accept and refuse the same decisions.
  */
 public final class DecisionReader {
 
@@ -29,7 +30,18 @@ public final class DecisionReader {
      */
     public static AdmissionDecision admission(String entrypoint, String resultSet, Provenance provenance)
             throws PolicyException {
-        JsonNode decision = decision(entrypoint, resultSet);
+        return admission(entrypoint, decision(entrypoint, resultSet), provenance);
+    }
+
+    /**
+     * Reads an admission decision already taken out of its result set, such as the {@code result}
+     * of an OPA Data API response.
+     *
+     * @throws PolicyException when the decision is not an object or is malformed
+     */
+    public static AdmissionDecision admission(String entrypoint, JsonNode decision, Provenance provenance)
+            throws PolicyException {
+        requireObject(entrypoint, decision);
         JsonNode allow = decision.get("allow");
         if (allow == null || !allow.isBoolean()) {
             throw malformed(entrypoint, "allow must be a boolean");
@@ -51,7 +63,18 @@ public final class DecisionReader {
      */
     public static PlacementDecision placement(String entrypoint, String resultSet, Provenance provenance)
             throws PolicyException {
-        JsonNode decision = decision(entrypoint, resultSet);
+        return placement(entrypoint, decision(entrypoint, resultSet), provenance);
+    }
+
+    /**
+     * Reads a placement decision already taken out of its result set, such as the {@code result}
+     * of an OPA Data API response.
+     *
+     * @throws PolicyException when the decision is not an object or is malformed
+     */
+    public static PlacementDecision placement(String entrypoint, JsonNode decision, Provenance provenance)
+            throws PolicyException {
+        requireObject(entrypoint, decision);
         return new PlacementDecision(
                 choices(entrypoint, decision.get("backends"), "backends"),
                 choices(entrypoint, decision.get("rejected"), "rejected"),
@@ -72,11 +95,13 @@ public final class DecisionReader {
         if (results.size() > 1) {
             throw malformed(entrypoint, "the result set has " + results.size() + " results");
         }
-        JsonNode decision = results.get(0).get("result");
+        return results.get(0).get("result");
+    }
+
+    private static void requireObject(String entrypoint, JsonNode decision) throws PolicyException {
         if (decision == null || !decision.isObject()) {
             throw malformed(entrypoint, "the decision is not an object");
         }
-        return decision;
     }
 
     private static JsonNode parse(String entrypoint, String resultSet) throws PolicyException {
