@@ -113,7 +113,9 @@ import org.opentest4j.TestAbortedException;
  * does not claim them in its {@link BackendCapabilities}, and those that can check it make sure
  * that an unclaimed feature fails as {@link BackendException.Kind#UNSUPPORTED}. Every failure
  * names the {@link ContractRule} that was broken: assertions say it, and each test declares its
- * rule with {@link Checks} so that an unexpected exception is reported under it too.
+ * rule with {@link Checks} so that an unexpected exception is reported under it too. When the
+ * backend cannot be created at all, each test fails once, before it starts, under
+ * {@link ContractRule#PLUGIN_LOADS}, with the factory's exception as the cause.
  *
  * <p>The protected helpers ({@link #launch(Workload)}, {@link #probe()}, {@link #openBackend},
  * ...) are there for the author's own backend-specific tests in the same class.
@@ -133,7 +135,8 @@ public abstract class BackendContractTest {
     private static final int CONCURRENT_CALLERS = 8;
     private static final int CAPACITY_RUNS = 3;
     /** How long after launch returns each run of the fast-cancel test is cancelled; a busy wait. */
-    private static final long[] FAST_CANCEL_DELAYS_MICROS = {0, 200, 400, 600, 800, 1_000, 1_500, 2_000};
+    private static final long[] FAST_CANCEL_DELAYS_MICROS = {
+        0, 200, 400, 600, 800, 1_000, 1_200, 1_400, 1_600, 1_800, 2_000, 2_500, 3_000};
     private static final int READ_PAGE = 4096;
     private static final String READY = "ready";
     private static final String STARTED = "started";
@@ -357,7 +360,7 @@ public abstract class BackendContractTest {
 
     /**
      * Cancels runs right after their launch returned, each a little later than the one before
-     * (from at once to {@code 2 ms} later), so that one cancel likely lands while the run is still
+     * (from at once to {@code 3 ms} later), so that one cancel likely lands while the run is still
      * starting its child. The workload ignores the polite stop request, so a child that starts
      * after the cancel came lives until the forced stop: a backend that lists a run's processes
      * once, when cancel comes, and later kills that list misses it, and it lives on.

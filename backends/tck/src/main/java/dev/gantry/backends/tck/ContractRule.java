@@ -77,7 +77,10 @@ public enum ContractRule {
     /** Failures are only ever {@code BackendException}s, also from a closed backend. */
     FAILURES_ARE_BACKEND_EXCEPTIONS(
             "calls fail only with BackendException, also after close, and describe never fails"),
-    /** The plugin loads through the control plane's plugin loader and offers the type under test. */
+    /**
+     * The plugin loads through the control plane's plugin loader and offers the type under test.
+     * A factory whose {@code create} fails with the kit's settings is reported under it as well.
+     */
     PLUGIN_LOADS("the plugin loads through the plugin loader and offers a factory of the type under test"),
     /** The factory was built for an SPI version the current SPI accepts. */
     SPI_VERSION_IS_COMPATIBLE("the factory reports an SPI version compatible with SpiVersion.CURRENT"),
