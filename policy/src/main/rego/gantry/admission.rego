@@ -7,6 +7,7 @@
 package gantry.admission
 
 import data.gantry.limits
+import data.gantry.quotas
 import data.gantry.text
 
 gib := 1073741824
@@ -165,6 +166,80 @@ deny contains msg if {
 		" exceeds the limit of ", text.number(limits.max_attempts),
 	])
 }
+
+# Quotas: what the tenant already has queued and running, plus this job, must
+# stay within its quota (data.gantry.quotas.<tenant>, else .default). Checked
+# only when the control plane passes usage; usage it passes malformed denies.
+# A job over a per-job limit is already denied for that, so its request is not
+# also held against the quota. A new job starts queued, so admission cannot
+# bound running jobs: max_running_jobs is not enforced here.
+
+deny contains "usage must hold non-negative runningJobs, queuedJobs, cpu and memoryBytes" if {
+	usage_given
+	not valid_usage
+}
+
+usage_given if {
+	_ := input.usage
+}
+
+valid_usage if {
+	is_object(input.usage)
+	every key in ["runningJobs", "queuedJobs", "cpu", "memoryBytes"] {
+		is_number(input.usage[key])
+		input.usage[key] >= 0
+	}
+}
+
+quota := quotas[job.tenant] if {
+	is_string(job.tenant)
+	is_object(quotas[job.tenant])
+} else := quotas["default"]
+
+usage := input.usage if {
+	is_object(input.usage)
+} else := {}
+
+tenant_name := job.tenant if {
+	is_string(job.tenant)
+} else := ""
+
+deny contains msg if {
+	is_number(usage.queuedJobs)
+	usage.queuedJobs + 1 > quota.max_queued_jobs
+	msg := concat("", [
+		"tenant ", text.quoted(tenant_name), " has ", text.number(usage.queuedJobs),
+		" queued jobs; its quota is ", text.number(quota.max_queued_jobs),
+	])
+}
+
+deny contains msg if {
+	is_number(usage.cpu)
+	is_number(resources.cpu)
+	resources.cpu <= limits.max_cpu
+	usage.cpu + resources.cpu > quota.max_cpu
+	msg := concat("", [
+		"tenant ", text.quoted(tenant_name), " has ", text.number(usage.cpu),
+		" cpu requested by queued and running jobs; with this job's ", text.number(resources.cpu),
+		" that exceeds its quota of ", text.number(quota.max_cpu),
+	])
+}
+
+deny contains msg if {
+	is_number(usage.memoryBytes)
+	memory := job_memory_bytes
+	memory <= limits.max_memory_bytes
+	usage.memoryBytes + memory > quota.max_memory_bytes
+	msg := concat("", [
+		"tenant ", text.quoted(tenant_name), " has ", text.number(usage.memoryBytes),
+		" bytes of memory requested by queued and running jobs; with this job's ", text.number(memory),
+		" bytes that exceeds its quota of ", text.number(quota.max_memory_bytes), " bytes",
+	])
+}
+
+job_memory_bytes := resources.memoryBytes if {
+	is_number(resources.memoryBytes)
+} else := 0
 
 whole_number(x) if {
 	is_number(x)

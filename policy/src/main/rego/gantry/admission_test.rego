@@ -202,3 +202,96 @@ test_limits_come_from_data if {
 	doc := with_resources({"cpu": 8})
 	reasons(doc) == ["cpu 8 exceeds the limit of 4 per job"] with data.gantry.limits.max_cpu as 4
 }
+
+# Quotas
+
+with_usage(doc, fields) := object.union(doc, {"usage": object.union(
+	{"runningJobs": 0, "queuedJobs": 0, "cpu": 0, "memoryBytes": 0},
+	fields,
+)})
+
+quota_tenant := object.union(valid, {
+	"job": {"tenant": "quota-test"},
+	"caller": {"tenant": "quota-test"},
+})
+
+test_no_usage_checks_no_quota if {
+	allowed(valid)
+}
+
+test_usage_within_default_quota_allowed if {
+	allowed(with_usage(valid, {"runningJobs": 100, "queuedJobs": 999, "cpu": 254, "memoryBytes": 0}))
+}
+
+test_queued_quota_reached_denied if {
+	reasons(with_usage(quota_tenant, {"queuedJobs": 3})) == [
+		"tenant 'quota-test' has 3 queued jobs; its quota is 3",
+	]
+}
+
+test_queued_quota_one_below_allowed if {
+	allowed(with_usage(quota_tenant, {"queuedJobs": 2}))
+}
+
+test_default_queued_quota_applies_to_unlisted_tenant if {
+	reasons(with_usage(valid, {"queuedJobs": 1000})) == [
+		"tenant 'acme' has 1000 queued jobs; its quota is 1000",
+	]
+}
+
+test_running_jobs_not_limited_at_admission if {
+	allowed(with_usage(quota_tenant, {"runningJobs": 5}))
+}
+
+test_cpu_quota_exceeded_denied if {
+	reasons(with_usage(quota_tenant, {"cpu": 6.5})) == [concat("", [
+		"tenant 'quota-test' has 6.5 cpu requested by queued and running jobs; ",
+		"with this job's 2 that exceeds its quota of 8",
+	])]
+}
+
+test_cpu_quota_is_inclusive if {
+	allowed(with_usage(quota_tenant, {"cpu": 6}))
+}
+
+test_memory_quota_exceeded_denied if {
+	reasons(with_usage(quota_tenant, {"memoryBytes": 12884901889})) == [concat("", [
+		"tenant 'quota-test' has 12884901889 bytes of memory requested by queued and running jobs; ",
+		"with this job's 4294967296 bytes that exceeds its quota of 17179869184 bytes",
+	])]
+}
+
+test_memory_quota_is_inclusive if {
+	allowed(with_usage(quota_tenant, {"memoryBytes": 12884901888}))
+}
+
+test_missing_memory_counts_as_zero_against_quota if {
+	without_memory := json.remove(quota_tenant, ["job/resources/memoryBytes"])
+	allowed(with_usage(without_memory, {"memoryBytes": 17179869184}))
+}
+
+test_every_quota_broken_lists_every_reason if {
+	count(reasons(with_usage(quota_tenant, {"queuedJobs": 3, "cpu": 8, "memoryBytes": 17179869184}))) == 3
+}
+
+test_malformed_usage_denied if {
+	reasons(object.union(quota_tenant, {"usage": {"queuedJobs": "many", "cpu": null}})) == [
+		"usage must hold non-negative runningJobs, queuedJobs, cpu and memoryBytes",
+	]
+}
+
+test_negative_usage_denied if {
+	not allowed(with_usage(valid, {"cpu": -1}))
+}
+
+test_usage_not_an_object_denied if {
+	not allowed(object.union(valid, {"usage": null}))
+}
+
+test_job_over_a_per_job_limit_is_not_also_held_against_the_quota if {
+	doc := with_usage(with_resources({"cpu": 512, "memoryBytes": 322122547200}), {"cpu": 1, "memoryBytes": 1})
+	reasons(doc) == [
+		"cpu 512 exceeds the limit of 64 per job",
+		"memory of 322122547200 bytes exceeds the limit of 274877906944 bytes (256 GiB) per job",
+	]
+}

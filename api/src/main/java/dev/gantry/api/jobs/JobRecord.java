@@ -9,6 +9,8 @@ import java.time.Instant;
  * A stored job: its descriptor as admitted and where it is now.
  *
  * @param spec the descriptor in its REST form with every default written out
+ * @param cpu the cores one attempt requests, copied from the spec for usage queries
+ * @param memoryBytes the memory one attempt requests, copied from the spec for usage queries
  * @param requestDigest SHA-256 of the request as received, to compare idempotent retries
  * @param admission the admission decision as JSON
  * @param waitingReason why the job is still waiting, when it is
@@ -22,6 +24,8 @@ public record JobRecord(
         JobState state,
         int priority,
         String spec,
+        double cpu,
+        long memoryBytes,
         @Nullable String idempotencyKey,
         String requestDigest,
         String traceId,

@@ -15,6 +15,17 @@ public interface JobRepository extends CrudRepository<JobRecord, String> {
 
     Optional<JobRecord> findByTenantAndIdempotencyKey(String tenant, String idempotencyKey);
 
+    /** The tenant's running and queued jobs and what they request; zeros when it has none. */
+    @Query("""
+            SELECT
+                COALESCE(SUM(CASE WHEN state IN ('SCHEDULED', 'RUNNING') THEN 1 ELSE 0 END), 0) AS running_jobs,
+                COALESCE(SUM(CASE WHEN state IN ('PENDING', 'RETRYING') THEN 1 ELSE 0 END), 0) AS queued_jobs,
+                COALESCE(SUM(cpu), 0) AS cpu,
+                COALESCE(SUM(memory_bytes), 0) AS memory_bytes
+            FROM jobs
+            WHERE tenant = :tenant AND state IN ('PENDING', 'RETRYING', 'SCHEDULED', 'RUNNING')""")
+    TenantUsage usageOf(String tenant);
+
     @Query("""
             SELECT * FROM jobs
             WHERE cancel_requested = FALSE

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +29,18 @@ import org.slf4j.LoggerFactory;
  * transaction before the caller hears back, so an acknowledged job is never lost. Policy that cannot
  * decide means no admission. Called concurrently from request threads; blocks on the database and
  * on policy evaluation.
+ *
+ * <p>Quotas are checked against the tenant's live usage, so reading that usage, deciding and
+ * storing the job happen under a lock per tenant: two submissions from one tenant cannot both
+ * pass a quota check that only one of them fits. The lock lives in this process, so it serialises
+ * submissions within one control plane only; several replicas sharing a database would need a
+ * database-level guard (a row lock per tenant, say) to keep quotas exact.
  */
 @Singleton
 public class JobService {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
+    private static final int TENANT_LOCK_STRIPES = 64;
 
     private final JobSpecJson specs;
     private final JobRepository jobs;
@@ -45,6 +53,7 @@ public class JobService {
     private final DecisionLog decisionLog;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final ReentrantLock[] tenantLocks = new ReentrantLock[TENANT_LOCK_STRIPES];
 
     public JobService(
             JobSpecJson specs,
@@ -69,6 +78,9 @@ public class JobService {
         this.decisionLog = decisionLog;
         this.mapper = mapper;
         this.clock = clock;
+        for (int i = 0; i < TENANT_LOCK_STRIPES; i++) {
+            tenantLocks[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -91,22 +103,23 @@ public class JobService {
         if (earlier.isPresent()) {
             return new SubmitResult(view(earlier.get()), false);
         }
-        AdmissionDecision decision = admit(spec);
-        checkPlaceable(spec);
-        JobRecord job = newJob(spec, specText, idempotencyKey, digest, decision);
+        SubmitResult result;
+        ReentrantLock tenantLock = tenantLocks[Math.floorMod(spec.tenant().hashCode(), TENANT_LOCK_STRIPES)];
+        tenantLock.lock();
         try {
-            lifecycle.create(job, spec.labels(), "admitted by policy revision " + decision.revision(),
-                    decisionLog.admission(job.id(), decision));
-        } catch (DataAccessException e) {
-            // Two submissions with one idempotency key raced; the unique index let one in.
-            Optional<JobRecord> winner = findEarlier(spec.tenant(), idempotencyKey, digest);
-            if (winner.isPresent()) {
-                return new SubmitResult(view(winner.get()), false);
-            }
-            throw e;
+            result = admitAndStore(spec, specText, idempotencyKey, digest);
+        } finally {
+            tenantLock.unlock();
         }
-        wakeups.wakeScheduler();
-        return new SubmitResult(view(jobs.findById(job.id()).orElseThrow()), true);
+        if (result.created()) {
+            wakeups.wakeScheduler();
+        }
+        return result;
+    }
+
+    /** The usage the tenant's quotas are checked against, as the admission input carries it. */
+    public TenantUsage usageOf(String tenant) {
+        return jobs.usageOf(tenant);
     }
 
     /** The job with this id, with its attempts and policy decisions. */
@@ -163,10 +176,33 @@ public class JobService {
         return earlier;
     }
 
+    /**
+     * Decides and stores the job. The caller holds the tenant's lock, so the usage admission reads
+     * is still true when the job is stored.
+     */
+    private SubmitResult admitAndStore(JobSpec spec, String specText, String idempotencyKey, String digest) {
+        AdmissionDecision decision = admit(spec);
+        checkPlaceable(spec);
+        JobRecord job = newJob(spec, specText, idempotencyKey, digest, decision);
+        try {
+            lifecycle.create(job, spec.labels(), "admitted by policy revision " + decision.revision(),
+                    decisionLog.admission(job.id(), decision));
+        } catch (DataAccessException e) {
+            // Two submissions with one idempotency key raced (from another control plane, since
+            // this one serialises a tenant's submissions); the unique index let one in.
+            Optional<JobRecord> winner = findEarlier(spec.tenant(), idempotencyKey, digest);
+            if (winner.isPresent()) {
+                return new SubmitResult(view(winner.get()), false);
+            }
+            throw e;
+        }
+        return new SubmitResult(view(jobs.findById(job.id()).orElseThrow()), true);
+    }
+
     private AdmissionDecision admit(JobSpec spec) {
         AdmissionDecision decision;
         try {
-            decision = policy.admit(inputs.admission(spec));
+            decision = policy.admit(inputs.admission(spec, jobs.usageOf(spec.tenant())));
         } catch (PolicyException e) {
             LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("admission policy unavailable");
             throw new PolicyUnavailableException("no admission decision could be made: " + e.getMessage(), e);
@@ -205,8 +241,9 @@ public class JobService {
         Instant now = clock.instant();
         return new JobRecord(
                 UUID.randomUUID().toString(), spec.tenant(), spec.name(), JobState.PENDING, spec.priority(),
-                specText, idempotencyKey, digest, TraceIds.newTraceId(), decisionText(decision), null,
-                spec.retry().maxAttempts(), 0, false, null, now, now);
+                specText, spec.resources().cpu(), spec.resources().memoryBytes(), idempotencyKey, digest,
+                TraceIds.newTraceId(), decisionText(decision), null, spec.retry().maxAttempts(), 0, false, null,
+                now, now);
     }
 
     private String decisionText(AdmissionDecision decision) {

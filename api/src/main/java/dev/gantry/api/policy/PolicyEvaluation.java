@@ -1,5 +1,6 @@
 package dev.gantry.api.policy;
 
+import dev.gantry.api.jobs.JobService;
 import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.jobs.PolicyUnavailableException;
 import dev.gantry.api.policy.EvaluationView.Outcome;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Evaluates admission and placement policy for a job descriptor as a submission would, against
  * the backends' capacity now, without storing or running anything. Called concurrently from
  * request threads; blocks on capacity reads and policy evaluation. Each call is independent, so
- * the answer may differ from a submission made a moment later, when capacity has changed.
+ * the answer may differ from a submission made a moment later, when capacity or the tenant's usage
+ * has changed.
  */
 @Singleton
 public class PolicyEvaluation {
@@ -28,11 +30,13 @@ public class PolicyEvaluation {
     private final PolicyEngine policy;
     private final PolicyInputs inputs;
     private final Placement placement;
+    private final JobService jobs;
 
-    public PolicyEvaluation(PolicyEngine policy, PolicyInputs inputs, Placement placement) {
+    public PolicyEvaluation(PolicyEngine policy, PolicyInputs inputs, Placement placement, JobService jobs) {
         this.policy = policy;
         this.inputs = inputs;
         this.placement = placement;
+        this.jobs = jobs;
     }
 
     /**
@@ -54,7 +58,7 @@ public class PolicyEvaluation {
 
     private AdmissionDecision admit(JobSpec spec) {
         try {
-            return policy.admit(inputs.admission(spec));
+            return policy.admit(inputs.admission(spec, jobs.usageOf(spec.tenant())));
         } catch (PolicyException e) {
             throw new PolicyUnavailableException("no admission decision could be made: " + e.getMessage(), e);
         }

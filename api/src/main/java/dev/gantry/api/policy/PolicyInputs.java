@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.api.jobs.JobSpec;
+import dev.gantry.api.jobs.TenantUsage;
 import dev.gantry.spi.Backend;
 import dev.gantry.spi.BackendDescriptor;
 import dev.gantry.spi.Capacity;
@@ -31,14 +32,21 @@ public class PolicyInputs {
         this.clock = clock;
     }
 
-    /** The admission input for a job submitted by the caller. */
-    public String admission(JobSpec spec) {
+    /**
+     * The admission input for a job submitted by the caller, with what the job's tenant already
+     * has in the system so policy can apply quotas; a null {@code usage} leaves it out, and policy
+     * then checks no quota.
+     */
+    public String admission(JobSpec spec, TenantUsage usage) {
         ObjectNode input = mapper.createObjectNode();
         input.set("job", job(spec));
         ObjectNode caller = input.putObject("caller");
         caller.put("tenant", spec.tenant());
         caller.put("subject", "anonymous");
         input.put("now", clock.instant().toString());
+        if (usage != null) {
+            input.set("usage", usage(usage));
+        }
         return text(input);
     }
 
@@ -84,6 +92,15 @@ public class PolicyInputs {
         placement.set("labels", stringMap(spec.placement().labels()));
         job.put("priority", spec.priority());
         return job;
+    }
+
+    private ObjectNode usage(TenantUsage usage) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("runningJobs", usage.runningJobs());
+        node.put("queuedJobs", usage.queuedJobs());
+        node.put("cpu", usage.cpu());
+        node.put("memoryBytes", usage.memoryBytes());
+        return node;
     }
 
     private ObjectNode backend(Candidate candidate) {

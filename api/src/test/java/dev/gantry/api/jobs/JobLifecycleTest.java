@@ -41,8 +41,8 @@ class JobLifecycleTest {
     }
 
     private static JobRecord job(int attemptCount, int maxAttempts) {
-        return new JobRecord("job-1", "acme", "test", JobState.RUNNING, 0, "{}", null, "digest", "trace", "{}", null,
-                maxAttempts, attemptCount, false, null, NOW, NOW);
+        return new JobRecord("job-1", "acme", "test", JobState.RUNNING, 0, "{}", 1, 0, null, "digest", "trace", "{}",
+                null, maxAttempts, attemptCount, false, null, NOW, NOW);
     }
 
     private static AttemptEnd exit(EndReason reason, Integer exitCode) {
