@@ -11,6 +11,7 @@ import dev.gantry.policy.embedded.internal.WasmBundle;
 import dev.gantry.policy.internal.DecisionReader;
 import dev.gantry.policy.internal.DecisionReader.Provenance;
 import dev.gantry.policy.internal.InputDocuments;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * are logged at DEBUG with the digest and revision, never the input.
  *
  * <p>The bundle's data is loaded as it was built; changing limits means building a new bundle and
- * creating a new engine.
+ * creating a new engine, which {@link dev.gantry.policy.bundles.ReloadingPolicyEngine} does when the
+ * bundle file changes.
  */
 public final class WasmPolicyEngine implements PolicyEngine {
 
@@ -120,6 +122,20 @@ public final class WasmPolicyEngine implements PolicyEngine {
         } catch (IOException e) {
             throw new PolicyException("cannot read policy bundle " + bundle, e);
         }
+    }
+
+    /**
+     * Creates an engine for a bundle already read into memory, for example fetched over HTTP.
+     *
+     * @param bundle the bytes of a {@code .tar.gz} built with {@code opa build -t wasm} and both entrypoints
+     * @param origin where the bundle came from, for messages and the log
+     * @param maxInstances the most evaluations that run at once, at least 1
+     * @throws PolicyException when the bytes are not such a bundle or it lacks an entrypoint
+     */
+    public static WasmPolicyEngine fromBytes(byte[] bundle, String origin, int maxInstances) throws PolicyException {
+        requireNonNull(bundle, "bundle");
+        requireNonNull(origin, "origin");
+        return new WasmPolicyEngine(WasmBundle.read(new ByteArrayInputStream(bundle), origin), maxInstances);
     }
 
     @Override

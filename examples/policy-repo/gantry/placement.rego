@@ -1,0 +1,184 @@
+# Which backends may run this job, best first?
+#
+# A backend is rejected when it can never run the job: too small even when
+# empty, no GPUs for a GPU job, no slots at all, or outside the job's
+# placement hints. The others are ranked: free capacity now before having to
+# wait, then by preferred tier label (data.gantry.ranking), then by estimated
+# hourly cost when the backend lists a price (priced before unpriced), then by
+# id so that the order is stable.
+#
+# A backend without a string id can be neither ranked nor rejected by name, so
+# it is left out of the decision and never chosen.
+package gantry.placement
+
+import data.gantry.ranking
+import data.gantry.text
+
+gib := 1073741824
+
+dimensions := ["cpu", "memoryBytes", "gpu"]
+
+decision := {
+	"backends": [{"id": key[3], "reason": eligible_reason(backends[key[3]])} | some key in sort(ranking_keys)],
+	"rejected": [{"id": id, "reason": concat("; ", sort(rejection_reasons[id]))} | some id in sort(rejected_ids)],
+}
+
+# Inputs, made total so that a missing field never makes a rule undefined:
+# "not f(x)" is undefined, not true, when x itself is undefined.
+
+job := input.job if {
+	is_object(input.job)
+} else := {}
+
+hints := job.placement if {
+	is_object(job.placement)
+} else := {}
+
+request[name] := amount if {
+	some name in dimensions
+	amount := number_or_zero(object.get(job, ["resources", name], 0))
+}
+
+backends[backend.id] := backend if {
+	some backend in input.backends
+	is_string(backend.id)
+}
+
+number_or_zero(x) := x if {
+	is_number(x)
+} else := 0
+
+# capacity(backend, "free" or "total", dimension); a missing figure counts as 0.
+capacity(backend, kind, name) := number_or_zero(object.get(backend, ["capacity", kind, name], 0))
+
+# slots(backend, "freeSlots" or "totalSlots"), or null when not reported.
+slots(backend, name) := count if {
+	count := object.get(backend, ["capacity", name], null)
+	is_number(count)
+} else := null
+
+labels(backend) := backend.labels if {
+	is_object(backend.labels)
+} else := {}
+
+# Rejections: pairs of backend id and reason.
+
+rejection contains [id, reason] if {
+	some id, backend in backends
+	some name in dimensions
+	total := capacity(backend, "total", name)
+	request[name] > total
+	reason := concat("", [
+		name, " ", text.number(request[name]),
+		" exceeds the backend's total of ", text.number(total),
+	])
+}
+
+rejection contains [id, "the job needs GPUs but the backend has no gpus capability"] if {
+	request.gpu > 0
+	some id, backend in backends
+	not object.get(backend, ["capabilities", "gpus"], false) == true
+}
+
+rejection contains [id, "the backend has no slots"] if {
+	some id, backend in backends
+	slots(backend, "totalSlots") != null
+	slots(backend, "totalSlots") < 1
+}
+
+rejection contains [id, "not in the job's backend allow-list"] if {
+	is_array(hints.backends)
+	count(hints.backends) > 0
+	some id, _ in backends
+	not id in hints.backends
+}
+
+rejection contains [id, reason] if {
+	is_string(hints.region)
+	hints.region != ""
+	some id, backend in backends
+	object.get(backend, "region", null) != hints.region
+	reason := concat("", [region_text(backend), ", the job requires region ", text.quoted(hints.region)])
+}
+
+rejection contains [id, reason] if {
+	is_object(hints.labels)
+	some key, wanted in hints.labels
+	some id, backend in backends
+	object.get(labels(backend), key, null) != wanted
+	reason := concat("", [
+		"label ", text.quoted(key), " is ", label_text(labels(backend), key),
+		", the job requires ", value_text(wanted),
+	])
+}
+
+region_text(backend) := concat("", ["the backend is in region ", text.quoted(backend.region)]) if {
+	is_string(backend.region)
+} else := "the backend has no region"
+
+label_text(labels, key) := value_text(labels[key]) if {
+	key in object.keys(labels)
+} else := "missing"
+
+value_text(value) := text.quoted(value) if {
+	is_string(value)
+} else := "a value that is not a string"
+
+rejection_reasons[id] contains reason if {
+	some [id, reason] in rejection
+}
+
+rejected_ids := {id | some [id, _] in rejection}
+
+# Ranking: one sort key per eligible backend, smallest first.
+
+ranking_keys contains [fit_rank(backend), tier_rank(backend), price_key(backend), id] if {
+	some id, backend in backends
+	not id in rejected_ids
+}
+
+fit_rank(backend) := 0 if {
+	fits_now(backend)
+} else := 1
+
+fits_now(backend) if {
+	every name in dimensions {
+		request[name] <= capacity(backend, "free", name)
+	}
+	slot_free(backend)
+}
+
+slot_free(backend) if slots(backend, "freeSlots") == null
+
+slot_free(backend) if slots(backend, "freeSlots") >= 1
+
+tier(backend) := labels(backend)[ranking.tier_label]
+
+tier_rank(backend) := rank if {
+	some rank, preferred in ranking.preferred_tiers
+	tier(backend) == preferred
+} else := count(ranking.preferred_tiers)
+
+price_key(backend) := [0, hourly_cost(backend)] if {
+	is_object(backend.price)
+} else := [1, 0]
+
+hourly_cost(backend) := cost if {
+	per_cpu := number_or_zero(object.get(backend.price, "perCpuHour", 0))
+	per_gib := number_or_zero(object.get(backend.price, "perGibHour", 0))
+	cost := (request.cpu * per_cpu) + ((request.memoryBytes / gib) * per_gib)
+}
+
+eligible_reason(backend) := concat("; ", [fit_text(backend), tier_text(backend), price_text(backend)])
+
+fit_text(backend) := "has free capacity now" if {
+	fits_now(backend)
+} else := "no free capacity now, the job would wait"
+
+tier_text(backend) := concat("", ["tier ", text.quoted(tier(backend))]) if {
+	is_string(tier(backend))
+} else := "no tier label"
+
+price_text(backend) := concat("", ["estimated ", text.number(hourly_cost(backend)), " per hour"]) if {
+	is_object(backend.price)
+} else := "no price listed"
