@@ -65,7 +65,8 @@ public final class ApiClient {
     public String submit(String json) {
         Response response = post("/v1/jobs", json);
         if (response.status() != 201) {
-            throw new AssertionError("expected 201 for " + json + " but got " + response.status() + ": " + response.body());
+            throw new AssertionError(
+                    "expected 201 for " + json + " but got " + response.status() + ": " + response.body());
         }
         return response.json().get("id").asText();
     }

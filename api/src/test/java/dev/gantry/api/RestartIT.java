@@ -45,7 +45,8 @@ class RestartIT {
                 {"tenant": "acme", "command": ["sleep", "2"], "retry": {"maxAttempts": 2}}"""));
         api.awaitState(acknowledged.get(0), "RUNNING", Duration.ofSeconds(30));
         for (int i = 0; i < 20; i++) {
-            acknowledged.add(api.submit("{\"tenant\": \"acme\", \"command\": [\"true\"], \"labels\": {\"n\": \"" + i + "\"}}"));
+            String job = "{\"tenant\": \"acme\", \"command\": [\"true\"], \"labels\": {\"n\": \"" + i + "\"}}";
+            acknowledged.add(api.submit(job));
         }
 
         first.destroyForcibly().waitFor();

@@ -80,7 +80,8 @@ public class JobLifecycle {
             JobRecord job, Map<String, String> jobLabels, String message, DecisionRecord admission) {
         inTransaction(() -> {
             jobs.save(job);
-            jobLabels.forEach((name, value) -> labels.save(new LabelRecord(new LabelRecord.Key(job.id(), name), value)));
+            jobLabels.forEach((name, value) ->
+                    labels.save(new LabelRecord(new LabelRecord.Key(job.id(), name), value)));
             events.save(event(job.id(), "SUBMITTED", JobState.PENDING, null, message));
             decisions.save(admission);
             return job;

@@ -71,7 +71,8 @@ public class JobListing {
             filter.states().forEach(state -> parameters.add(state.name()));
         }
         filter.labels().forEach((name, value) -> {
-            sql.append(" AND EXISTS (SELECT 1 FROM job_labels l WHERE l.job_id = j.id AND l.label_name = ? AND l.label_value = ?)");
+            sql.append(" AND EXISTS (SELECT 1 FROM job_labels l")
+                    .append(" WHERE l.job_id = j.id AND l.label_name = ? AND l.label_value = ?)");
             parameters.add(name);
             parameters.add(value);
         });
@@ -160,7 +161,8 @@ public class JobListing {
 
         static Cursor decode(String text) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\\.", 3);
+                String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+                String[] parts = decoded.split("\\.", 3);
                 if (parts.length != 3) {
                     return null;
                 }

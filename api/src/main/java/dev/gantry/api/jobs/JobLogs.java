@@ -150,7 +150,8 @@ public class JobLogs {
         return switch (value) {
             case "stdout" -> LogStream.STDOUT;
             case "stderr" -> LogStream.STDERR;
-            default -> throw InvalidRequestException.of("stream", "'" + name + "' is not a stream; use stdout or stderr");
+            default -> throw InvalidRequestException.of(
+                    "stream", "'" + name + "' is not a stream; use stdout or stderr");
         };
     }
 

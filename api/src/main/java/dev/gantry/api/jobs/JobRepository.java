@@ -48,6 +48,10 @@ public interface JobRepository extends CrudRepository<JobRecord, String> {
     @Query("UPDATE jobs SET waiting_reason = :waitingReason, updated_at = :now WHERE id = :id")
     void updateWaitingReason(String id, String waitingReason, Instant now);
 
+    /** Ids of jobs with an active attempt whose cancel was requested and not yet carried out. */
+    @Query("SELECT id FROM jobs WHERE cancel_requested = TRUE AND state IN ('SCHEDULED', 'RUNNING')")
+    List<String> findCancellingIds();
+
     @Query("UPDATE jobs SET cancel_requested = TRUE, updated_at = :now WHERE id = :id")
     void markCancelRequested(String id, Instant now);
 }

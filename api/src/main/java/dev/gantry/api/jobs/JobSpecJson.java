@@ -362,7 +362,8 @@ public final class JobSpecJson {
                 bytes = MemorySize.parse(node.textValue());
             }
             if (bytes <= 0) {
-                fail("resources.memory", "must be a positive number of bytes or an amount such as \"512Mi\" or \"2Gi\"");
+                fail("resources.memory",
+                        "must be a positive number of bytes or an amount such as \"512Mi\" or \"2Gi\"");
                 return DEFAULT_MEMORY_BYTES;
             }
             return bytes;
@@ -422,7 +423,8 @@ public final class JobSpecJson {
 
         private RetrySpec backoff(JsonNode node, int maxAttempts, RetrySpec defaults) {
             if (node == null || node.isNull()) {
-                return new RetrySpec(maxAttempts, defaults.initialBackoff(), defaults.maxBackoff(), defaults.multiplier());
+                return new RetrySpec(
+                        maxAttempts, defaults.initialBackoff(), defaults.maxBackoff(), defaults.multiplier());
             }
             if (!node.isObject()) {
                 fail("retry.backoff", "must be an object with initial, max and multiplier");
@@ -491,7 +493,8 @@ public final class JobSpecJson {
     private static boolean hasLoneSurrogate(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            boolean pairFollows = i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+            if (Character.isHighSurrogate(c) && pairFollows) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 return true;

@@ -7,7 +7,6 @@ import dev.gantry.api.jobs.AttemptRecord;
 import dev.gantry.api.jobs.AttemptRepository;
 import dev.gantry.api.jobs.EndReason;
 import dev.gantry.api.jobs.JobLifecycle;
-import dev.gantry.api.jobs.JobRecord;
 import dev.gantry.api.jobs.JobRepository;
 import dev.gantry.spi.Backend;
 import dev.gantry.spi.BackendException;
@@ -88,14 +87,16 @@ public class Monitor {
 
     /** Runs one monitoring pass. Called by the loop thread only. */
     void pass() {
+        // One query for the whole pass, not one per attempt: cancellations are rare, polls are not.
+        Set<String> cancelling = Set.copyOf(jobs.findCancellingIds());
         for (AttemptRecord attempt : attempts.findActive()) {
             if (attempt.isLaunched()) {
-                follow(attempt);
+                follow(attempt, cancelling.contains(attempt.jobId()));
             }
         }
     }
 
-    private void follow(AttemptRecord attempt) {
+    private void follow(AttemptRecord attempt, boolean cancelRequested) {
         Optional<Backend> backend = backends.find(attempt.backendId());
         if (backend.isEmpty()) {
             end(attempt, new AttemptEnd(EndReason.BACKEND_LOST, null, null, null, clock.instant(),
@@ -112,8 +113,8 @@ public class Monitor {
             return;
         }
         apply(attempt, status);
-        if (!status.state().isTerminal()) {
-            cancelIfRequested(attempt, backend.get(), handle);
+        if (cancelRequested && !status.state().isTerminal()) {
+            cancel(attempt, backend.get(), handle);
         }
     }
 
@@ -148,9 +149,8 @@ public class Monitor {
         wakeups.wakeScheduler();
     }
 
-    private void cancelIfRequested(AttemptRecord attempt, Backend backend, RunHandle handle) {
-        Optional<JobRecord> job = jobs.findById(attempt.jobId());
-        if (job.isEmpty() || !job.get().cancelRequested() || !cancelsIssued.add(attempt.id())) {
+    private void cancel(AttemptRecord attempt, Backend backend, RunHandle handle) {
+        if (!cancelsIssued.add(attempt.id())) {
             return;
         }
         cancels.execute(() -> {

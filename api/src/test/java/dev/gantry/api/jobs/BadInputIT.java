@@ -40,22 +40,22 @@ class BadInputIT implements ControlPlaneTestSupport {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "invalid JSON                | {\"command\": [\"true\"             | ''",
-        "not an object               | [\"true\"]                          | ''",
-        "missing command             | {\"tenant\": \"acme\"}              | command",
-        "empty command               | {\"tenant\": \"acme\", \"command\": []} | command",
-        "command not strings         | {\"tenant\": \"acme\", \"command\": [\"echo\", 3]} | command[1]",
-        "zero timeout                | {\"tenant\": \"acme\", \"command\": [\"true\"], \"timeout\": \"PT0S\"} | timeout",
-        "negative timeout            | {\"tenant\": \"acme\", \"command\": [\"true\"], \"timeout\": \"-PT5S\"} | timeout",
-        "timeout not a duration      | {\"tenant\": \"acme\", \"command\": [\"true\"], \"timeout\": \"10 minutes\"} | timeout",
-        "negative cpu                | {\"tenant\": \"acme\", \"command\": [\"true\"], \"resources\": {\"cpu\": -1}} | resources.cpu",
-        "memory not an amount        | {\"tenant\": \"acme\", \"command\": [\"true\"], \"resources\": {\"memory\": \"lots\"}} | resources.memory",
-        "misspelt field              | {\"tenant\": \"acme\", \"command\": [\"true\"], \"timout\": \"PT5S\"} | timout",
-        "bad env name                | {\"tenant\": \"acme\", \"command\": [\"true\"], \"env\": {\"1BAD\": \"x\"}} | env.1BAD",
-        "working dir escapes         | {\"tenant\": \"acme\", \"command\": [\"true\"], \"workingDir\": \"../..\"} | workingDir",
-        "retry attempts out of range | {\"tenant\": \"acme\", \"command\": [\"true\"], \"retry\": {\"maxAttempts\": 0}} | retry.maxAttempts",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        invalid JSON                | {"command": ["true"             | ''
+        not an object               | ["true"]                          | ''
+        missing command             | {"tenant": "acme"}              | command
+        empty command               | {"tenant": "acme", "command": []} | command
+        command not strings         | {"tenant": "acme", "command": ["echo", 3]} | command[1]
+        zero timeout                | {"tenant": "acme", "command": ["true"], "timeout": "PT0S"} | timeout
+        negative timeout            | {"tenant": "acme", "command": ["true"], "timeout": "-PT5S"} | timeout
+        timeout not a duration      | {"tenant": "acme", "command": ["true"], "timeout": "10 minutes"} | timeout
+        negative cpu                | {"tenant": "acme", "command": ["true"], "resources": {"cpu": -1}} | resources.cpu
+        memory not an amount | {"tenant": "a", "command": ["t"], "resources": {"memory": "lots"}} | resources.memory
+        misspelt field              | {"tenant": "acme", "command": ["true"], "timout": "PT5S"} | timout
+        bad env name                | {"tenant": "acme", "command": ["true"], "env": {"1BAD": "x"}} | env.1BAD
+        working dir escapes         | {"tenant": "acme", "command": ["true"], "workingDir": "../.."} | workingDir
+        attempts out of range       | {"tenant": "a", "command": ["t"], "retry": {"maxAttempts": 0}} | retry.maxAttempts
+        """)
     void invalidDescriptorIsRejectedNamingTheField(String description, String body, String field) {
         ApiClient.Response response = api.post("/v1/jobs", body);
 
@@ -87,14 +87,14 @@ class BadInputIT implements ControlPlaneTestSupport {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "repeated field      | {\"tenant\": \"acme\", \"command\": [\"true\"], \"command\": [\"false\"]} | ''",
-        "text after object   | {\"tenant\": \"acme\", \"command\": [\"true\"]} trailing | ''",
-        "reserved variable   | {\"tenant\": \"acme\", \"command\": [\"true\"], \"env\": {\"GANTRY_JOB_ID\": \"x\"}} | env.GANTRY_JOB_ID",
-        "trace context       | {\"tenant\": \"acme\", \"command\": [\"true\"], \"env\": {\"TRACEPARENT\": \"x\"}} | env.TRACEPARENT",
-        "lone surrogate      | {\"tenant\": \"\\ud800\", \"command\": [\"true\"]} | tenant",
-        "priority too large  | {\"tenant\": \"acme\", \"command\": [\"true\"], \"priority\": 2147483648} | priority",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        repeated field      | {"tenant": "acme", "command": ["true"], "command": ["false"]} | ''
+        text after object   | {"tenant": "acme", "command": ["true"]} trailing | ''
+        reserved variable   | {"tenant": "acme", "command": ["true"], "env": {"GANTRY_JOB_ID": "x"}} | env.GANTRY_JOB_ID
+        trace context       | {"tenant": "acme", "command": ["true"], "env": {"TRACEPARENT": "x"}} | env.TRACEPARENT
+        lone surrogate      | {"tenant": "\\ud800", "command": ["true"]} | tenant
+        priority too large  | {"tenant": "acme", "command": ["true"], "priority": 2147483648} | priority
+        """)
     void ambiguousOrReservedInputIsRejected(String description, String body, String field) {
         ApiClient.Response response = api.post("/v1/jobs", body);
 

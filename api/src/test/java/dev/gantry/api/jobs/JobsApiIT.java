@@ -9,6 +9,8 @@ import dev.gantry.api.Processes;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +50,8 @@ class JobsApiIT implements ControlPlaneTestSupport {
         assertThat(attempt.get("backend").asText()).isEqualTo("local");
         assertThat(job.get("admission").get("allowed").asBoolean()).isTrue();
         String events = api.get("/v1/jobs/" + id + "/events").body();
-        assertThat(eventTypes(events)).containsExactly("SUBMITTED", "SCHEDULED", "RUNNING", "ATTEMPT_ENDED", "COMPLETED");
+        assertThat(eventTypes(events))
+                .containsExactly("SUBMITTED", "SCHEDULED", "RUNNING", "ATTEMPT_ENDED", "COMPLETED");
     }
 
     @Test
@@ -189,7 +192,8 @@ class JobsApiIT implements ControlPlaneTestSupport {
         String value = "a=b,c-" + UUID.randomUUID();
         String id = api.submit("{\"tenant\":\"acme\",\"command\":[\"true\"],\"labels\":{\"odd\":\"" + value + "\"}}");
 
-        JsonNode page = api.get("/v1/jobs?label=odd=" + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)).json();
+        String query = URLEncoder.encode(value, StandardCharsets.UTF_8);
+        JsonNode page = api.get("/v1/jobs?label=odd=" + query).json();
 
         assertThat(page.get("jobs")).hasSize(1);
         assertThat(page.get("jobs").get(0).get("id").asText()).isEqualTo(id);

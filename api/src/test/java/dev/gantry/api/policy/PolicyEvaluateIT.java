@@ -94,12 +94,12 @@ class PolicyEvaluateIT implements ControlPlaneTestSupport {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "invalid JSON     | {\"command\": [\"true\"                                     | ''",
-        "missing command  | {\"tenant\": \"acme\"}                                      | command",
-        "misspelt field   | {\"tenant\": \"acme\", \"command\": [\"true\"], \"timout\": \"PT5S\"} | timout",
-        "negative cpu     | {\"tenant\": \"acme\", \"command\": [\"true\"], \"resources\": {\"cpu\": -1}} | resources.cpu",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+        invalid JSON     | {"command": ["true"                                     | ''
+        missing command  | {"tenant": "acme"}                                      | command
+        misspelt field   | {"tenant": "acme", "command": ["true"], "timout": "PT5S"} | timout
+        negative cpu     | {"tenant": "acme", "command": ["true"], "resources": {"cpu": -1}} | resources.cpu
+        """)
     void invalidDescriptorGetsTheSameProblemAsASubmission(String description, String body, String field) {
         ApiClient.Response response = api.post(EVALUATE, body);
 

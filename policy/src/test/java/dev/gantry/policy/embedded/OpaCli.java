@@ -58,7 +58,8 @@ public final class OpaCli {
     }
 
     /** Runs {@code opa build -t wasm} on a source directory, with extra arguments such as entrypoints. */
-    public void buildWasm(Path sourceDirectory, Path bundle, String... arguments) throws IOException, InterruptedException {
+    public void buildWasm(Path sourceDirectory, Path bundle, String... arguments)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("build", "--target=wasm", "--output=" + bundle));
         command.addAll(List.of(arguments));
         command.add(sourceDirectory.toString());

@@ -949,7 +949,9 @@ class LocalProcessBackendTest extends BackendContractTest {
 
         /** Whether it runs still; a zombie has ended. */
         boolean isAlive() throws IOException {
-            return ProcStat.read(pid).filter(stat -> stat.startTicks() == startTicks && stat.state() != 'Z').isPresent();
+            return ProcStat.read(pid)
+                    .filter(stat -> stat.startTicks() == startTicks && stat.state() != 'Z')
+                    .isPresent();
         }
     }
 }
