@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param eligible the backends the job may run on, best first, each with why it was chosen
  * @param rejected the backends the job may not run on, each with why not
+ * @param waitReasons why the job must wait now whatever backend it would go to (a tenant's running-jobs
+ *     quota, say), one readable sentence each; empty when nothing holds it back
  * @param revision the policy bundle revision the decision came from
  * @param inputDigest the SHA-256 of the input document, hex encoded
  * @param evaluationTime how long the evaluation took
@@ -15,6 +17,7 @@ import java.util.List;
 public record PlacementDecision(
         List<BackendChoice> eligible,
         List<BackendChoice> rejected,
+        List<String> waitReasons,
         String revision,
         String inputDigest,
         Duration evaluationTime) {
@@ -22,6 +25,7 @@ public record PlacementDecision(
     public PlacementDecision {
         eligible = List.copyOf(eligible);
         rejected = List.copyOf(rejected);
+        waitReasons = List.copyOf(waitReasons);
     }
 
     /**

@@ -30,27 +30,33 @@ public class DecisionLog {
         this.clock = clock;
     }
 
-    /** The record of the admission decision that let job {@code jobId} in. */
-    public DecisionRecord admission(String jobId, AdmissionDecision decision) {
+    /**
+     * The record of the admission decision that let job {@code jobId} in.
+     *
+     * @param input the admission input the decision was made from, as JSON
+     */
+    public DecisionRecord admission(String jobId, AdmissionDecision decision, String input) {
         return new DecisionRecord(
                 null, jobId, null, DecisionKind.ADMISSION, clock.instant(), decision.inputDigest(),
                 decision.revision(), decision.allowed(), null, null, null, text(decision.reasons()),
-                micros(decision.evaluationTime()));
+                micros(decision.evaluationTime()), input);
     }
 
     /**
      * The record of a placement decision for job {@code jobId}.
      *
      * @param attempt the attempt it placed, or null when the job waits
+     * @param input the placement input the decision was made from, as JSON
      * @param chosenBackend where the attempt goes, or null when the job waits
      * @param outcome what came of the decision, one readable sentence
      */
     public DecisionRecord placement(
-            String jobId, Integer attempt, PlacementDecision decision, String chosenBackend, String outcome) {
+            String jobId, Integer attempt, PlacementDecision decision, String input, String chosenBackend,
+            String outcome) {
         return new DecisionRecord(
                 null, jobId, attempt, DecisionKind.PLACEMENT, clock.instant(), decision.inputDigest(),
                 decision.revision(), null, chosenBackend, choices(decision.eligible()), choices(decision.rejected()),
-                text(List.of(outcome)), micros(decision.evaluationTime()));
+                text(List.of(outcome)), micros(decision.evaluationTime()), input);
     }
 
     /** The stored decisions about a job, oldest first; empty for an unknown job. */

@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param eligible the eligible backends of a placement as a JSON array of {@code {backendId, reason}}
  * @param rejected the rejected backends of a placement, in the same form
  * @param reasons a JSON array of readable sentences: admission's reasons, or placement's outcome
+ * @param input the policy input document the decision was made from, as JSON; null for decisions
+ *     stored before inputs were kept
  */
 @MappedEntity("policy_decisions")
 public record DecisionRecord(
@@ -33,5 +35,6 @@ public record DecisionRecord(
         @Nullable String eligible,
         @Nullable String rejected,
         String reasons,
-        long evaluationMicros) {
+        long evaluationMicros,
+        @Nullable String input) {
 }

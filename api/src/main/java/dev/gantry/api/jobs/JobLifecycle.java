@@ -95,8 +95,11 @@ public class JobLifecycle {
      * Records the job's next attempt on {@code backendId}, with the placement decision that chose
      * it, and moves the job to {@link JobState#SCHEDULED}. Returns empty, storing nothing, when the
      * job is no longer waiting, for example because it was cancelled since the scheduler read it.
+     *
+     * @param input the placement input the decision was made from, as JSON
      */
-    public Optional<AttemptRecord> beginAttempt(String jobId, String backendId, PlacementDecision decision) {
+    public Optional<AttemptRecord> beginAttempt(
+            String jobId, String backendId, PlacementDecision decision, String input) {
         return locked(jobId, () -> inTransaction(() -> {
             JobRecord job = jobs.findById(jobId).orElse(null);
             if (job == null || job.cancelRequested() || !isWaiting(job.state())) {
@@ -111,7 +114,7 @@ public class JobLifecycle {
             jobs.updateForAttempt(jobId, JobState.SCHEDULED.name(), number, now);
             events.save(event(jobId, "SCHEDULED", JobState.SCHEDULED, number, "placed on backend " + backendId));
             decisions.save(decisionLog.placement(
-                    jobId, number, decision, backendId, "attempt " + number + " placed on backend " + backendId));
+                    jobId, number, decision, input, backendId, "attempt " + number + " placed on backend " + backendId));
             return Optional.of(attempt);
         }));
     }
@@ -224,15 +227,16 @@ public class JobLifecycle {
      * scheduler passes logs one decision per reason, not one per pass.
      *
      * @param decision the placement decision that left the job waiting, or null when none was made
+     * @param input the placement input of {@code decision}, as JSON; null when no decision was made
      */
-    public void waiting(JobRecord job, String reason, PlacementDecision decision) {
+    public void waiting(JobRecord job, String reason, PlacementDecision decision, String input) {
         if (reason.equals(job.waitingReason())) {
             return;
         }
         locked(job.id(), () -> inTransaction(() -> {
             jobs.updateWaitingReason(job.id(), reason, clock.instant());
             if (decision != null) {
-                decisions.save(decisionLog.placement(job.id(), null, decision, null, reason));
+                decisions.save(decisionLog.placement(job.id(), null, decision, input, null, reason));
             }
             return null;
         }));

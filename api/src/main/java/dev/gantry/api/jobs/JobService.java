@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.api.policy.PolicyInputs;
 import dev.gantry.api.scheduling.Placement;
 import dev.gantry.api.scheduling.Wakeups;
+import dev.gantry.api.web.InvalidRequestException;
 import dev.gantry.policy.AdmissionDecision;
 import dev.gantry.policy.PolicyEngine;
 import dev.gantry.policy.PolicyException;
@@ -107,7 +108,7 @@ public class JobService {
         ReentrantLock tenantLock = tenantLocks[Math.floorMod(spec.tenant().hashCode(), TENANT_LOCK_STRIPES)];
         tenantLock.lock();
         try {
-            result = admitAndStore(spec, specText, idempotencyKey, digest);
+            result = admitAndStore(spec, idempotencyKey, digest);
         } finally {
             tenantLock.unlock();
         }
@@ -180,13 +181,16 @@ public class JobService {
      * Decides and stores the job. The caller holds the tenant's lock, so the usage admission reads
      * is still true when the job is stored.
      */
-    private SubmitResult admitAndStore(JobSpec spec, String specText, String idempotencyKey, String digest) {
-        AdmissionDecision decision = admit(spec);
-        checkPlaceable(spec);
-        JobRecord job = newJob(spec, specText, idempotencyKey, digest, decision);
+    private SubmitResult admitAndStore(JobSpec submitted, String idempotencyKey, String digest) {
+        TenantUsage usage = jobs.usageOf(submitted.tenant());
+        String input = inputs.admission(submitted, usage);
+        AdmissionDecision decision = admit(submitted, input);
+        JobSpec spec = withDefaults(submitted, decision);
+        checkPlaceable(spec, usage);
+        JobRecord job = newJob(spec, specs.toText(spec), idempotencyKey, digest, decision);
         try {
             lifecycle.create(job, spec.labels(), "admitted by policy revision " + decision.revision(),
-                    decisionLog.admission(job.id(), decision));
+                    decisionLog.admission(job.id(), decision, input));
         } catch (DataAccessException e) {
             // Two submissions with one idempotency key raced (from another control plane, since
             // this one serialises a tenant's submissions); the unique index let one in.
@@ -199,10 +203,10 @@ public class JobService {
         return new SubmitResult(view(jobs.findById(job.id()).orElseThrow()), true);
     }
 
-    private AdmissionDecision admit(JobSpec spec) {
+    private AdmissionDecision admit(JobSpec spec, String input) {
         AdmissionDecision decision;
         try {
-            decision = policy.admit(inputs.admission(spec, jobs.usageOf(spec.tenant())));
+            decision = policy.admit(input);
         } catch (PolicyException e) {
             LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("admission policy unavailable");
             throw new PolicyUnavailableException("no admission decision could be made: " + e.getMessage(), e);
@@ -216,13 +220,30 @@ public class JobService {
     }
 
     /**
+     * The admitted job with the labels admission policy supplies for it. Defaults that would make
+     * the job invalid are the policy's fault, so no decision is taken to have been made.
+     *
+     * @throws PolicyUnavailableException when the defaults make the job invalid
+     */
+    public JobSpec withDefaults(JobSpec spec, AdmissionDecision decision) {
+        try {
+            return specs.withDefaultLabels(spec, decision.defaults().labels());
+        } catch (InvalidRequestException e) {
+            LOG.atError().addKeyValue("tenant", spec.tenant()).addKeyValue("revision", decision.revision())
+                    .addKeyValue("errors", e.errors()).log("admission policy returned invalid defaults");
+            throw new PolicyUnavailableException("admission policy revision " + decision.revision()
+                    + " returned default labels the job cannot carry: " + e.errors(), e);
+        }
+    }
+
+    /**
      * Refuses a job that placement policy rejects on every backend. A job that fits somewhere but
      * not now is accepted and waits; only one that can never run is refused.
      */
-    private void checkPlaceable(JobSpec spec) {
+    private void checkPlaceable(JobSpec spec, TenantUsage usage) {
         Placement.Result placed;
         try {
-            placed = placement.place(spec);
+            placed = placement.place(spec, usage);
         } catch (PolicyException e) {
             LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("placement policy unavailable");
             throw new PolicyUnavailableException("no placement decision could be made: " + e.getMessage(), e);
@@ -250,6 +271,7 @@ public class JobService {
         ObjectNode node = mapper.createObjectNode();
         node.put("allowed", decision.allowed());
         node.set("reasons", mapper.valueToTree(decision.reasons()));
+        node.set("defaultLabels", mapper.valueToTree(decision.defaults().labels()));
         node.put("revision", decision.revision());
         node.put("inputDigest", decision.inputDigest());
         node.put("evaluationMicros", DecisionLog.micros(decision.evaluationTime()));

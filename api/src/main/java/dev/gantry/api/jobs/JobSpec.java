@@ -78,8 +78,11 @@ public record JobSpec(
      * @param backends backend ids the job may run on; empty for any
      * @param region the region the job must run in; empty for any
      * @param labels labels a backend must carry
+     * @param interruptible whether the job accepts being stopped and retried elsewhere, which makes
+     *     interruptible (spot) capacity eligible for it
      */
-    public record PlacementHints(List<String> backends, String region, Map<String, String> labels) {
+    public record PlacementHints(
+            List<String> backends, String region, Map<String, String> labels, boolean interruptible) {
 
         public PlacementHints {
             backends = List.copyOf(backends);

@@ -63,6 +63,26 @@ public final class JobSpecJson {
     }
 
     /** Reads a descriptor stored by {@link #toText(JobSpec)}. */
+    /**
+     * {@code spec} with labels added where it has none of that name, checked like a submitted job's
+     * labels.
+     *
+     * @throws InvalidRequestException when the labels added make the job's labels invalid
+     */
+    public JobSpec withDefaultLabels(JobSpec spec, Map<String, String> defaults) {
+        if (defaults.isEmpty()) {
+            return spec;
+        }
+        ObjectNode root = write(spec);
+        ObjectNode labels = (ObjectNode) root.get("labels");
+        defaults.forEach((name, value) -> {
+            if (!labels.has(name)) {
+                labels.put(name, value);
+            }
+        });
+        return parse(root);
+    }
+
     public JobSpec read(String stored) {
         try {
             return parse(mapper.readTree(stored));
@@ -135,6 +155,7 @@ public final class JobSpecJson {
         placement.set("backends", stringList(spec.placement().backends()));
         placement.put("region", spec.placement().region());
         placement.set("labels", stringMap(spec.placement().labels()));
+        placement.put("interruptible", spec.placement().interruptible());
         root.put("priority", spec.priority());
         return root;
     }
@@ -449,19 +470,31 @@ public final class JobSpecJson {
         }
 
         PlacementHints placement(JsonNode node) {
-            var none = new PlacementHints(List.of(), "", Map.of());
+            var none = new PlacementHints(List.of(), "", Map.of(), false);
             if (node == null || node.isNull()) {
                 return none;
             }
             if (!node.isObject()) {
-                fail("placement", "must be an object with backends, region and labels");
+                fail("placement", "must be an object with backends, region, labels and interruptible");
                 return none;
             }
-            rejectUnknown(node, "placement.", Set.of("backends", "region", "labels"));
+            rejectUnknown(node, "placement.", Set.of("backends", "region", "labels", "interruptible"));
             return new PlacementHints(
                     backendIds(node.get("backends")),
                     text(node, "region", "placement.region", ""),
-                    labels(node.get("labels"), "placement.labels"));
+                    labels(node.get("labels"), "placement.labels"),
+                    interruptible(node.get("interruptible")));
+        }
+
+        private boolean interruptible(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return false;
+            }
+            if (!node.isBoolean()) {
+                fail("placement.interruptible", "must be true or false");
+                return false;
+            }
+            return node.booleanValue();
         }
 
         private List<String> backendIds(JsonNode node) {

@@ -5,6 +5,7 @@ import dev.gantry.policy.AdmissionDecision;
 import dev.gantry.policy.PlacementDecision;
 import dev.gantry.policy.PlacementDecision.BackendChoice;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What policy would decide about a job descriptor now, as {@code POST /v1/policy/evaluate} shows
@@ -35,15 +36,21 @@ public record EvaluationView(
      * An admission decision.
      *
      * @param reasons why the job is denied, one sentence each; empty when allowed
+     * @param defaultLabels labels the policy adds to the job where it has none of that name
      * @param inputDigest the SHA-256 of the policy input, hex encoded
      */
     public record Admission(
-            boolean allowed, List<String> reasons, String revision, String inputDigest, long evaluationMicros) {
+            boolean allowed,
+            List<String> reasons,
+            Map<String, String> defaultLabels,
+            String revision,
+            String inputDigest,
+            long evaluationMicros) {
 
         static Admission of(AdmissionDecision decision) {
             return new Admission(
-                    decision.allowed(), decision.reasons(), decision.revision(), decision.inputDigest(),
-                    DecisionLog.micros(decision.evaluationTime()));
+                    decision.allowed(), decision.reasons(), decision.defaults().labels(), decision.revision(),
+                    decision.inputDigest(), DecisionLog.micros(decision.evaluationTime()));
         }
     }
 
@@ -52,18 +59,21 @@ public record EvaluationView(
      *
      * @param eligible the backends the job may run on, best first, with the policy's reason
      * @param rejected the backends it may not run on, with the policy's reason
+     * @param waitReasons why the policy holds the job back whatever the backend; empty when nothing does
      * @param inputDigest the SHA-256 of the policy input, hex encoded
      */
     public record Placement(
             List<BackendChoice> eligible,
             List<BackendChoice> rejected,
+            List<String> waitReasons,
             String revision,
             String inputDigest,
             long evaluationMicros) {
 
         static Placement of(PlacementDecision decision) {
             return new Placement(
-                    decision.eligible(), decision.rejected(), decision.revision(), decision.inputDigest(),
+                    decision.eligible(), decision.rejected(), decision.waitReasons(), decision.revision(),
+                    decision.inputDigest(),
                     DecisionLog.micros(decision.evaluationTime()));
         }
     }

@@ -3,6 +3,7 @@ package dev.gantry.api.policy;
 import dev.gantry.api.jobs.JobService;
 import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.jobs.PolicyUnavailableException;
+import dev.gantry.api.jobs.TenantUsage;
 import dev.gantry.api.policy.EvaluationView.Outcome;
 import dev.gantry.api.scheduling.Placement;
 import dev.gantry.policy.AdmissionDecision;
@@ -46,27 +47,30 @@ public class PolicyEvaluation {
      * @throws PolicyUnavailableException when admission or placement policy cannot decide
      */
     public EvaluationView evaluate(JobSpec spec) {
-        AdmissionDecision admission = admit(spec);
+        TenantUsage usage = jobs.usageOf(spec.tenant());
+        AdmissionDecision admission = admit(spec, usage);
         LOG.atDebug().addKeyValue("tenant", spec.tenant()).addKeyValue("allowed", admission.allowed())
                 .addKeyValue("revision", admission.revision()).addKeyValue("inputDigest", admission.inputDigest())
                 .log("policy dry run");
         if (!admission.allowed()) {
             return new EvaluationView(EvaluationView.Admission.of(admission), null, null, null, Outcome.DENIED);
         }
-        return withPlacement(EvaluationView.Admission.of(admission), place(spec), Placement.requestOf(spec));
+        JobSpec admitted = jobs.withDefaults(spec, admission);
+        return withPlacement(
+                EvaluationView.Admission.of(admission), place(admitted, usage), Placement.requestOf(admitted));
     }
 
-    private AdmissionDecision admit(JobSpec spec) {
+    private AdmissionDecision admit(JobSpec spec, TenantUsage usage) {
         try {
-            return policy.admit(inputs.admission(spec, jobs.usageOf(spec.tenant())));
+            return policy.admit(inputs.admission(spec, usage));
         } catch (PolicyException e) {
             throw new PolicyUnavailableException("no admission decision could be made: " + e.getMessage(), e);
         }
     }
 
-    private Placement.Result place(JobSpec spec) {
+    private Placement.Result place(JobSpec spec, TenantUsage usage) {
         try {
-            return placement.place(spec);
+            return placement.place(spec, usage);
         } catch (PolicyException e) {
             throw new PolicyUnavailableException("no placement decision could be made: " + e.getMessage(), e);
         }

@@ -43,6 +43,7 @@ public class PolicyInputs {
         ObjectNode caller = input.putObject("caller");
         caller.put("tenant", spec.tenant());
         caller.put("subject", "anonymous");
+        caller.putArray("roles");
         input.put("now", clock.instant().toString());
         if (usage != null) {
             input.set("usage", usage(usage));
@@ -50,10 +51,14 @@ public class PolicyInputs {
         return text(input);
     }
 
-    /** The placement input for a job and every candidate backend with its capacity now. */
-    public String placement(JobSpec spec, List<Candidate> candidates) {
+    /**
+     * The placement input for a job, what its tenant has in the system besides it, and every
+     * candidate backend with its capacity now.
+     */
+    public String placement(JobSpec spec, TenantUsage usage, List<Candidate> candidates) {
         ObjectNode input = mapper.createObjectNode();
         input.set("job", job(spec));
+        input.set("usage", usage(usage));
         ArrayNode backends = input.putArray("backends");
         candidates.forEach(candidate -> backends.add(backend(candidate)));
         input.put("now", clock.instant().toString());
@@ -90,6 +95,7 @@ public class PolicyInputs {
         spec.placement().backends().forEach(backends::add);
         placement.put("region", spec.placement().region());
         placement.set("labels", stringMap(spec.placement().labels()));
+        placement.put("interruptible", spec.placement().interruptible());
         job.put("priority", spec.priority());
         return job;
     }

@@ -2,6 +2,7 @@ package dev.gantry.api.scheduling;
 
 import dev.gantry.api.backends.BackendRegistry;
 import dev.gantry.api.jobs.JobSpec;
+import dev.gantry.api.jobs.TenantUsage;
 import dev.gantry.api.policy.PolicyInputs;
 import dev.gantry.api.policy.PolicyInputs.Candidate;
 import dev.gantry.policy.PlacementDecision;
@@ -44,14 +45,19 @@ public class Placement {
      *
      * @param decision eligible backends best first, and rejected ones with reasons
      * @param candidates the backends offered, with their capacity at the time
+     * @param input the placement input the policy decided on, as JSON
      */
-    public record Result(PlacementDecision decision, List<Candidate> candidates) {
+    public record Result(PlacementDecision decision, List<Candidate> candidates, String input) {
 
         /**
          * The first eligible backend, in the policy's order, whose capacity when offered admitted
-         * {@code request}; empty when the job has to wait.
+         * {@code request}; empty when the job has to wait, for room or because the policy holds it
+         * back whatever the backend.
          */
         public Optional<Backend> firstWithRoom(Resources request) {
+            if (!decision.waitReasons().isEmpty()) {
+                return Optional.empty();
+            }
             for (BackendChoice choice : decision.eligible()) {
                 Optional<Candidate> candidate = candidate(choice.backendId());
                 if (candidate.isPresent() && candidate.get().capacity().admits(request)) {
@@ -66,6 +72,9 @@ public class Placement {
          * policy's reason to reject it or the room it lacks; starts with {@code "waiting: "}.
          */
         public String waitingReason(Resources request) {
+            if (!decision.waitReasons().isEmpty()) {
+                return "waiting: " + String.join("; ", decision.waitReasons());
+            }
             Map<String, String> reasons = new TreeMap<>();
             decision.rejected().forEach(choice -> reasons.put(choice.backendId(), choice.reason()));
             for (BackendChoice choice : decision.eligible()) {
@@ -105,11 +114,14 @@ public class Placement {
     /**
      * Decides where {@code spec} may run now.
      *
+     * @param usage what the job's tenant has in the system now, not counting this job, for the
+     *     policy's quotas on running jobs
      * @throws PolicyException when placement policy cannot decide
      */
-    public Result place(JobSpec spec) throws PolicyException {
+    public Result place(JobSpec spec, TenantUsage usage) throws PolicyException {
         List<Candidate> candidates = candidates();
-        return new Result(policy.place(inputs.placement(spec, candidates)), candidates);
+        String input = inputs.placement(spec, usage, candidates);
+        return new Result(policy.place(input), candidates, input);
     }
 
     private List<Candidate> candidates() {

@@ -104,20 +104,20 @@ public class Scheduler {
         JobSpec spec = specs.read(job.spec());
         Placement.Result placed;
         try {
-            placed = placement.place(spec);
+            placed = placement.place(spec, jobs.usageOf(job.tenant()));
         } catch (PolicyException e) {
             LOG.atWarn().addKeyValue("jobId", job.id()).setCause(e).log("placement policy unavailable");
-            lifecycle.waiting(job, "waiting: placement policy unavailable: " + e.getMessage(), null);
+            lifecycle.waiting(job, "waiting: placement policy unavailable: " + e.getMessage(), null, null);
             return;
         }
         Resources request = Placement.requestOf(spec);
         Optional<Backend> chosen = placed.firstWithRoom(request);
         if (chosen.isEmpty()) {
-            lifecycle.waiting(job, placed.waitingReason(request), placed.decision());
+            lifecycle.waiting(job, placed.waitingReason(request), placed.decision(), placed.input());
             return;
         }
         String backendId = chosen.get().describe().id();
-        lifecycle.beginAttempt(job.id(), backendId, placed.decision())
+        lifecycle.beginAttempt(job.id(), backendId, placed.decision(), placed.input())
                 .ifPresent(attempt -> launch(job, spec, chosen.get(), attempt));
     }
 

@@ -9,7 +9,10 @@ import dev.gantry.policy.PlacementDecision.BackendChoice;
 import dev.gantry.policy.PolicyException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns the raw result set of a policy entrypoint into a decision, refusing anything that does not
@@ -24,7 +27,8 @@ public final class DecisionReader {
     }
 
     /**
-     * Reads an admission decision: {@code {"allow": boolean, "reasons": [string]}}.
+     * Reads an admission decision: {@code {"allow": boolean, "reasons": [string]}} with optional
+     * {@code "defaults": {"labels": {string: string}}}.
      *
      * @throws PolicyException when the result is undefined or malformed
      */
@@ -50,6 +54,7 @@ public final class DecisionReader {
         return new AdmissionDecision(
                 allow.booleanValue(),
                 reasons,
+                defaults(entrypoint, decision.get("defaults")),
                 provenance.revision(),
                 provenance.inputDigest(),
                 provenance.evaluationTime());
@@ -57,7 +62,7 @@ public final class DecisionReader {
 
     /**
      * Reads a placement decision: {@code {"backends": [choice], "rejected": [choice]}} where a choice
-     * is {@code {"id": string, "reason": string}}.
+     * is {@code {"id": string, "reason": string}}, with an optional {@code "wait": [string]}.
      *
      * @throws PolicyException when the result is undefined or malformed
      */
@@ -78,6 +83,7 @@ public final class DecisionReader {
         return new PlacementDecision(
                 choices(entrypoint, decision.get("backends"), "backends"),
                 choices(entrypoint, decision.get("rejected"), "rejected"),
+                decision.has("wait") ? strings(entrypoint, decision.get("wait"), "wait") : List.of(),
                 provenance.revision(),
                 provenance.inputDigest(),
                 provenance.evaluationTime());
@@ -125,6 +131,38 @@ public final class DecisionReader {
             strings.add(element.textValue());
         }
         return strings;
+    }
+
+    private static AdmissionDecision.Defaults defaults(String entrypoint, JsonNode defaults)
+            throws PolicyException {
+        if (defaults == null) {
+            return AdmissionDecision.Defaults.NONE;
+        }
+        if (!defaults.isObject()) {
+            throw malformed(entrypoint, "defaults must be an object");
+        }
+        Iterator<String> names = defaults.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!name.equals("labels")) {
+                throw malformed(entrypoint, "defaults has an unknown field '" + name + "'; only labels is defined");
+            }
+        }
+        JsonNode labels = defaults.get("labels");
+        if (labels == null) {
+            return AdmissionDecision.Defaults.NONE;
+        }
+        if (!labels.isObject()) {
+            throw malformed(entrypoint, "defaults.labels must be an object of strings");
+        }
+        Map<String, String> values = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> label : labels.properties()) {
+            if (!label.getValue().isTextual()) {
+                throw malformed(entrypoint, "defaults.labels must be an object of strings");
+            }
+            values.put(label.getKey(), label.getValue().textValue());
+        }
+        return new AdmissionDecision.Defaults(values);
     }
 
     private static List<BackendChoice> choices(String entrypoint, JsonNode array, String field)
