@@ -61,6 +61,22 @@ public final class ApiClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
     }
 
+    public Response put(String path, byte[] body, String contentType) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    }
+
+    /** A POST without a body or a content type, as {@code curl -X POST} sends it. */
+    public Response postEmpty(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE().build());
+    }
+
     /** Submits a job and returns its id, failing unless the answer is 201. */
     public String submit(String json) {
         Response response = post("/v1/jobs", json);

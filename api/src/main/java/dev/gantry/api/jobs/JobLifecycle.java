@@ -1,5 +1,6 @@
 package dev.gantry.api.jobs;
 
+import dev.gantry.api.policy.ShadowPolicy;
 import dev.gantry.policy.PlacementDecision;
 import dev.gantry.spi.RunHandle;
 import io.micronaut.transaction.TransactionOperations;
@@ -43,6 +44,7 @@ public class JobLifecycle {
     private final LabelRepository labels;
     private final DecisionRepository decisions;
     private final DecisionLog decisionLog;
+    private final ShadowPolicy shadow;
     private final TransactionOperations<Connection> transactions;
     private final Clock clock;
     private final JobSpecJson specs;
@@ -55,6 +57,7 @@ public class JobLifecycle {
             LabelRepository labels,
             DecisionRepository decisions,
             DecisionLog decisionLog,
+            ShadowPolicy shadow,
             TransactionOperations<Connection> transactions,
             Clock clock,
             JobSpecJson specs) {
@@ -64,6 +67,7 @@ public class JobLifecycle {
         this.labels = labels;
         this.decisions = decisions;
         this.decisionLog = decisionLog;
+        this.shadow = shadow;
         this.transactions = transactions;
         this.clock = clock;
         this.specs = specs;
@@ -115,6 +119,7 @@ public class JobLifecycle {
             events.save(event(jobId, "SCHEDULED", JobState.SCHEDULED, number, "placed on backend " + backendId));
             decisions.save(decisionLog.placement(
                     jobId, number, decision, input, backendId, "attempt " + number + " placed on backend " + backendId));
+            shadow.afterPlacement(jobId, input, decision);
             return Optional.of(attempt);
         }));
     }
@@ -237,6 +242,7 @@ public class JobLifecycle {
             jobs.updateWaitingReason(job.id(), reason, clock.instant());
             if (decision != null) {
                 decisions.save(decisionLog.placement(job.id(), null, decision, input, null, reason));
+                shadow.afterPlacement(job.id(), input, decision);
             }
             return null;
         }));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.api.policy.PolicyInputs;
+import dev.gantry.api.policy.ShadowPolicy;
 import dev.gantry.api.scheduling.Placement;
 import dev.gantry.api.scheduling.Wakeups;
 import dev.gantry.api.web.InvalidRequestException;
@@ -52,6 +53,7 @@ public class JobService {
     private final Placement placement;
     private final Wakeups wakeups;
     private final DecisionLog decisionLog;
+    private final ShadowPolicy shadow;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final ReentrantLock[] tenantLocks = new ReentrantLock[TENANT_LOCK_STRIPES];
@@ -66,6 +68,7 @@ public class JobService {
             Placement placement,
             Wakeups wakeups,
             DecisionLog decisionLog,
+            ShadowPolicy shadow,
             ObjectMapper mapper,
             Clock clock) {
         this.specs = specs;
@@ -77,6 +80,7 @@ public class JobService {
         this.placement = placement;
         this.wakeups = wakeups;
         this.decisionLog = decisionLog;
+        this.shadow = shadow;
         this.mapper = mapper;
         this.clock = clock;
         for (int i = 0; i < TENANT_LOCK_STRIPES; i++) {
@@ -211,6 +215,7 @@ public class JobService {
             LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("admission policy unavailable");
             throw new PolicyUnavailableException("no admission decision could be made: " + e.getMessage(), e);
         }
+        shadow.afterAdmission(input, decision);
         if (!decision.allowed()) {
             LOG.atInfo().addKeyValue("tenant", spec.tenant()).addKeyValue("revision", decision.revision())
                     .addKeyValue("inputDigest", decision.inputDigest()).log("job denied");

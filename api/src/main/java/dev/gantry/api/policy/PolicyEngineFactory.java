@@ -2,7 +2,6 @@ package dev.gantry.api.policy;
 
 import dev.gantry.policy.PolicyEngine;
 import dev.gantry.policy.bundles.ReloadingPolicyEngine;
-import dev.gantry.policy.embedded.WasmPolicyEngine;
 import dev.gantry.policy.server.OpaServerConfiguration;
 import dev.gantry.policy.server.OpaServerPolicyEngine;
 import io.micronaut.context.annotation.Bean;
@@ -26,6 +25,8 @@ import org.slf4j.LoggerFactory;
  *       default policies; it is checked every {@code gantry.policy.bundle-check-interval} (10s by
  *       default) and a changed bundle replaces the running one without a restart when it loads
  *       (see {@link ReloadingPolicyEngine}). Without it the compiled-in policies run, never reloaded.
+ *       Either way the engine is a {@link ReloadingPolicyEngine}, so a candidate tried in shadow can
+ *       be promoted into it ({@link ShadowPolicy}).
  *   <li>{@code opa-server} asks an OPA server over its REST Data API, at
  *       {@code gantry.policy.opa-server.url}, with an optional {@code bearer-token} and
  *       {@code connect-timeout} and {@code request-timeout}.
@@ -62,7 +63,7 @@ public class PolicyEngineFactory {
 
     private static PolicyEngine embedded(String bundle, Duration checkInterval) throws Exception {
         if (bundle == null || bundle.isBlank()) {
-            return WasmPolicyEngine.fromClasspath();
+            return ReloadingPolicyEngine.fromClasspath();
         }
         LOG.atInfo().addKeyValue("bundle", bundle).addKeyValue("checkInterval", checkInterval)
                 .log("policy bundle watched for changes");

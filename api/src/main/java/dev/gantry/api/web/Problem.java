@@ -14,7 +14,8 @@ import java.util.List;
  * @param errors each field or parameter at fault, for invalid requests
  * @param reasons each policy reason, for denied jobs
  * @param jobId the job concerned, where there is one
- * @param policyRevision the policy bundle revision that decided, for denied jobs
+ * @param policyRevision the policy bundle revision that decided, for denied jobs; the candidate's
+ *     revision, for a candidate policy refused or not promoted
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(

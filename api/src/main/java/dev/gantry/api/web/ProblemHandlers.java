@@ -6,6 +6,9 @@ import dev.gantry.api.jobs.JobDeniedException;
 import dev.gantry.api.jobs.JobNotFoundException;
 import dev.gantry.api.jobs.JobUnplaceableException;
 import dev.gantry.api.jobs.PolicyUnavailableException;
+import dev.gantry.api.policy.CandidateRefusedException;
+import dev.gantry.api.policy.PromotionConflictException;
+import dev.gantry.api.policy.ShadowNotFoundException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -108,6 +111,42 @@ final class ProblemHandlers {
             return respond(HttpStatus.SERVICE_UNAVAILABLE, Problem.of(
                     "policy-unavailable", "No policy decision could be made", 503,
                     exception.getMessage() + "; the job was not admitted, try again later", request.getPath()));
+        }
+    }
+
+    @Singleton
+    static class ShadowNotFound implements ExceptionHandler<ShadowNotFoundException, HttpResponse<Problem>> {
+
+        @Override
+        public HttpResponse<Problem> handle(HttpRequest request, ShadowNotFoundException exception) {
+            return respond(HttpStatus.NOT_FOUND, Problem.of(
+                    "shadow-not-found", "No candidate policy in shadow", 404, exception.getMessage(),
+                    request.getPath()));
+        }
+    }
+
+    @Singleton
+    static class CandidateRefused implements ExceptionHandler<CandidateRefusedException, HttpResponse<Problem>> {
+
+        @Override
+        public HttpResponse<Problem> handle(HttpRequest request, CandidateRefusedException exception) {
+            var problem = new Problem(
+                    Problem.TYPE_PREFIX + "candidate-refused", "Candidate policy bundle refused", 422,
+                    exception.getMessage(), request.getPath(), null, null, null, exception.revision());
+            return respond(HttpStatus.UNPROCESSABLE_ENTITY, problem);
+        }
+    }
+
+    @Singleton
+    static class PromotionConflict
+            implements ExceptionHandler<PromotionConflictException, HttpResponse<Problem>> {
+
+        @Override
+        public HttpResponse<Problem> handle(HttpRequest request, PromotionConflictException exception) {
+            var problem = new Problem(
+                    Problem.TYPE_PREFIX + "promotion-conflict", "Candidate policy not promoted", 409,
+                    exception.getMessage(), request.getPath(), null, null, null, exception.candidateRevision());
+            return respond(HttpStatus.CONFLICT, problem);
         }
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The control plane with {@code gantry.policy.engine=opa-server}, deciding through a real
  * {@code opa run --server} on loopback that serves the default policies. When OPA is down no job is
- * admitted (503, nothing stored), and admission resumes when it is back.
+ * admitted (503, nothing stored), and admission resumes when it is back. A candidate can be tried in
+ * shadow beside the server, but not promoted into it.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,6 +74,22 @@ class OpaServerEngineIT implements ControlPlaneTestSupport {
 
         opa = startOpa();
         assertThat(api.post("/v1/jobs", JOB).status()).isEqualTo(201);
+    }
+
+    @Test
+    void candidateInShadowIsNotPromotedIntoTheServer() {
+        ApiClient api = new ApiClient(server.getURI());
+        byte[] candidate = new TestBundles().withMaxCpu(4, "shadow-for-opa-server");
+        assertThat(api.put("/v1/policy/shadow", candidate, "application/gzip").status()).isEqualTo(201);
+
+        ApiClient.Response promoted =
+                api.postEmpty("/v1/policy/shadow/promote?expectedRevision=shadow-for-opa-server");
+
+        assertThat(promoted.status()).isEqualTo(409);
+        assertThat(promoted.json().get("detail").asText()).contains("publish the candidate bundle to the OPA server");
+        assertThat(api.get("/v1/policy/shadow").json().get("candidateRevision").asText())
+                .isEqualTo("shadow-for-opa-server");
+        assertThat(api.delete("/v1/policy/shadow").status()).isEqualTo(204);
     }
 
     private Process startOpa() {

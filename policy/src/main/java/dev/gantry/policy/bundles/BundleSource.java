@@ -1,6 +1,8 @@
 package dev.gantry.policy.bundles;
 
+import dev.gantry.policy.embedded.WasmPolicyEngine;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,9 +14,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where a policy bundle is read from: a file, or an http(s) URL asked with {@code If-None-Match}
- * when the server gave an ETag. Used by one thread at a time: the one that starts the engine, then
- * its checking thread.
+ * Where a policy bundle is read from: a file, an http(s) URL asked with {@code If-None-Match} when
+ * the server gave an ETag, or the bundle compiled into this module. Used by one thread at a time: the
+ * one that starts the engine, then its checking thread.
  */
 abstract sealed class BundleSource {
 
@@ -29,6 +31,11 @@ abstract sealed class BundleSource {
             return new Url(URI.create(location));
         }
         return new File(Path.of(location));
+    }
+
+    /** The bundle compiled into this module, which never changes. */
+    static BundleSource classpath() {
+        return new Classpath();
     }
 
     /** The path or URL, for messages. */
@@ -58,6 +65,26 @@ abstract sealed class BundleSource {
         @Override
         Optional<byte[]> read() throws IOException {
             return Optional.of(Files.readAllBytes(path));
+        }
+    }
+
+    /** The bundle on the class path, compiled from the default policies when this module was built. */
+    static final class Classpath extends BundleSource {
+
+        @Override
+        String location() {
+            return "classpath:" + WasmPolicyEngine.CLASSPATH_BUNDLE;
+        }
+
+        @Override
+        Optional<byte[]> read() throws IOException {
+            ClassLoader loader = Classpath.class.getClassLoader();
+            try (InputStream in = loader.getResourceAsStream(WasmPolicyEngine.CLASSPATH_BUNDLE)) {
+                if (in == null) {
+                    throw new IOException("not found on the class path");
+                }
+                return Optional.of(in.readAllBytes());
+            }
         }
     }
 

@@ -7,9 +7,7 @@ import dev.gantry.policy.PlacementDecision;
 import dev.gantry.policy.PolicyEngine;
 import dev.gantry.policy.PolicyException;
 import dev.gantry.policy.embedded.WasmPolicyEngine;
-import dev.gantry.policy.embedded.internal.WasmBundle;
 import dev.gantry.policy.internal.Digests;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,19 +22,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded engine for an operator's policy bundle at a file path or an http(s) URL, reloaded
- * without a restart when the bundle changes.
+ * The embedded engine: a policy bundle that can be replaced without a restart, either because the
+ * watched bundle at a file path or an http(s) URL changed, or because a bundle was promoted with
+ * {@link #promote}.
  *
  * <p>{@link #start} loads the bundle or fails, so a control plane never runs without a policy.
  * Afterwards one daemon thread checks the source every interval: the file is read whole, a URL is
  * fetched with {@code If-None-Match} when the server sent an ETag, and the bundle counts as changed
  * when the SHA-256 of its bytes differs from the last one seen. A changed bundle is loaded into a
- * new {@link WasmPolicyEngine} beside the current one and must pass two checks: it exports both
- * entrypoints, and a probe admission of an ordinary job and a probe placement with no backends both
- * give a defined, well-formed decision. Only then is it swapped in, atomically. A bundle that fails
- * either is refused: the reason is logged at WARN with the location and revision, kept for
- * {@link #lastRefusal()}, and the last good bundle stays in force. The same bytes are not tried
- * again; a new change is.
+ * new {@link WasmPolicyEngine} beside the current one and must pass the {@link BundleProbe} checks:
+ * it exports both entrypoints, and a probe admission of an ordinary job and a probe placement with
+ * no backends both give a defined, well-formed decision. Only then is it swapped in, atomically. A
+ * bundle that fails either is refused: the reason is logged at WARN with the location and revision,
+ * kept for {@link #lastRefusal()}, and the last good bundle stays in force. The same bytes are not
+ * tried again; a new change is. {@link #fromClasspath()} starts from the bundle compiled into this
+ * module instead and watches nothing, so only a promotion replaces it.
+ *
+ * <p>A promoted bundle stays in force until the watched source changes to something else: the bytes
+ * the source held at the promotion, and the promoted bytes appearing there later, are not changes.
+ * It does not outlive the engine; publishing the same bundle at the watched location makes it last.
  *
  * <p>Every call runs entirely on one engine, so a decision carries the revision of the bundle that
  * made it ({@code .manifest} revision, or a digest of the module when none is set). A replaced
@@ -52,20 +56,14 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingPolicyEngine.class);
 
-    private static final String PROBE_JOB = """
-            {"name": "probe", "tenant": "gantry-probe", "labels": {}, "command": ["true"], "envNames": [],
-             "resources": {"cpu": 1, "memoryBytes": 536870912, "gpu": 0}, "timeoutSeconds": 60,
-             "retry": {"maxAttempts": 1}, "placement": {}, "priority": 0}""";
-    private static final String PROBE_ADMISSION = "{\"job\": " + PROBE_JOB
-            + ", \"caller\": {\"tenant\": \"gantry-probe\", \"subject\": \"gantry\"},"
-            + " \"now\": \"2025-01-01T00:00:00Z\"}";
-    private static final String PROBE_PLACEMENT = "{\"job\": " + PROBE_JOB + ", \"backends\": []}";
-
     private final BundleSource source;
     private final int maxInstances;
     private final AtomicReference<Lease> current = new AtomicReference<>();
     private final ScheduledExecutorService checker;
+    /** The digest of the last bytes read from the source, or a marker for the last read failure. */
     private volatile String lastDigest;
+    /** The digest of the bytes of the bundle in force, whether read from the source or promoted. */
+    private volatile String inForceDigest;
     private volatile Refusal lastRefusal;
     private volatile boolean closed;
 
@@ -116,6 +114,33 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
         return engine;
     }
 
+    /**
+     * Loads the bundle compiled into this module, with one instance per available processor, and
+     * watches nothing: the bundle changes only when one is {@linkplain #promote promoted}.
+     *
+     * @throws PolicyException when the bundle is missing from the class path or fails its checks
+     */
+    public static ReloadingPolicyEngine fromClasspath() throws PolicyException {
+        return fromClasspath(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Loads the bundle compiled into this module and watches nothing.
+     *
+     * @param maxInstances the most evaluations that run at once on one revision, at least 1
+     * @throws PolicyException when the bundle is missing from the class path or fails its checks
+     */
+    public static ReloadingPolicyEngine fromClasspath(int maxInstances) throws PolicyException {
+        ReloadingPolicyEngine engine = new ReloadingPolicyEngine(BundleSource.classpath(), maxInstances);
+        try {
+            engine.loadFirst();
+        } catch (PolicyException e) {
+            engine.checker.shutdownNow();
+            throw e;
+        }
+        return engine;
+    }
+
     @Override
     public AdmissionDecision admit(String inputJson) throws PolicyException {
         try (Lease lease = acquire()) {
@@ -136,7 +161,10 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
         return current.get().engine.revision();
     }
 
-    /** Where the bundle is read from: the path or URL it was started with. */
+    /**
+     * Where the bundle is read from: the path or URL it was started with, or {@code classpath:} and
+     * the resource for the compiled-in bundle. A promoted bundle does not change it.
+     */
     public String location() {
         return source.location();
     }
@@ -173,6 +201,39 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
         return reloadIfChanged(bytes);
     }
 
+    /**
+     * Makes {@code bundle} the one in force, after the same load and probe checks as a reload, and
+     * swaps it in atomically: new calls are decided by it, calls running finish on the bundle they
+     * started with. Serialised with {@link #check()}; blocks while the bundle is loaded and probed.
+     * Afterwards a check that reads the bytes the watched source held at the promotion, or the
+     * promoted bytes themselves, changes nothing; any other change of the source replaces the promoted
+     * bundle as a reload does.
+     *
+     * @param bundle the bytes of a {@code .tar.gz} built with {@code opa build -t wasm}
+     * @param origin where the bundle came from, for messages and the log
+     * @return the revision now in force and the one it replaced
+     * @throws PolicyException when the bundle fails its checks, or the engine is closed; the bundle in
+     *     force is then unchanged
+     */
+    public synchronized Promotion promote(byte[] bundle, String origin) throws PolicyException {
+        requireNonNull(bundle, "bundle");
+        requireNonNull(origin, "origin");
+        if (closed) {
+            throw new PolicyException("policy engine is closed");
+        }
+        WasmPolicyEngine fresh = BundleProbe.load(bundle, origin, maxInstances);
+        // Only the bookkeeping of what is in force changes: lastDigest still names what the source
+        // held, so reading those bytes again is no change, and the promoted bundle stays.
+        inForceDigest = Digests.sha256Hex(bundle);
+        String previous = swap(fresh);
+        LOG.atInfo()
+                .addKeyValue("bundle", origin)
+                .addKeyValue("revision", fresh.revision())
+                .addKeyValue("previousRevision", previous)
+                .log("policy bundle promoted");
+        return new Promotion(fresh.revision(), previous);
+    }
+
     /** Stops checking and closes the engine in force once the calls running on it finish. */
     @Override
     public void close() {
@@ -197,8 +258,9 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
             Thread.currentThread().interrupt();
             throw new PolicyException("interrupted while reading policy bundle " + source.location(), e);
         }
-        current.set(new Lease(load(bytes)));
+        current.set(new Lease(BundleProbe.load(bytes, source.location(), maxInstances)));
         lastDigest = Digests.sha256Hex(bytes);
+        inForceDigest = lastDigest;
     }
 
     private void checkQuietly() {
@@ -217,13 +279,18 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
         }
         // Recorded before loading, so a refused bundle is refused and logged once, not on every check.
         lastDigest = digest;
-        WasmPolicyEngine fresh;
-        try {
-            fresh = load(bytes);
-        } catch (PolicyException e) {
-            refuse(revisionOf(bytes), e.getMessage());
+        if (digest.equals(inForceDigest)) {
+            // The source now holds the bundle that was promoted: it is already in force.
             return false;
         }
+        WasmPolicyEngine fresh;
+        try {
+            fresh = BundleProbe.load(bytes, source.location(), maxInstances);
+        } catch (PolicyException e) {
+            refuse(BundleProbe.revisionOf(bytes, source.location()), e.getMessage());
+            return false;
+        }
+        inForceDigest = digest;
         String previous = swap(fresh);
         LOG.atInfo()
                 .addKeyValue("bundle", source.location())
@@ -231,20 +298,6 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
                 .addKeyValue("previousRevision", previous)
                 .log("policy bundle reloaded");
         return true;
-    }
-
-    /** A new engine for the bytes, checked to answer the probes; closed again when it does not. */
-    private WasmPolicyEngine load(byte[] bytes) throws PolicyException {
-        WasmPolicyEngine engine = WasmPolicyEngine.fromBytes(bytes, source.location(), maxInstances);
-        try {
-            engine.admit(PROBE_ADMISSION);
-            engine.place(PROBE_PLACEMENT);
-            return engine;
-        } catch (PolicyException e) {
-            engine.close();
-            throw new PolicyException("policy bundle " + source.location() + " revision " + engine.revision()
-                    + " fails its probe: " + e.getMessage(), e);
-        }
     }
 
     private String swap(WasmPolicyEngine fresh) {
@@ -289,14 +342,6 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
                 .log("policy bundle refused");
     }
 
-    private String revisionOf(byte[] bytes) {
-        try {
-            return WasmBundle.read(new ByteArrayInputStream(bytes), source.location()).revision();
-        } catch (PolicyException e) {
-            return "unknown";
-        }
-    }
-
     /**
      * A bundle that was not swapped in.
      *
@@ -306,6 +351,15 @@ public final class ReloadingPolicyEngine implements PolicyEngine {
      * @param at when it was refused
      */
     public record Refusal(String location, String revision, String reason, Instant at) {
+    }
+
+    /**
+     * The outcome of a {@linkplain #promote promotion}.
+     *
+     * @param revision the revision now in force
+     * @param previousRevision the revision it replaced
+     */
+    public record Promotion(String revision, String previousRevision) {
     }
 
     /**

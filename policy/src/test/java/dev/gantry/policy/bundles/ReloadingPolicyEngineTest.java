@@ -247,6 +247,101 @@ class ReloadingPolicyEngineTest {
                 .hasMessage("policy engine is closed");
     }
 
+    @Test
+    void promotedBundleDecidesWhileTheSourceStaysAsItWas() throws Exception {
+        Path bundle = directory.resolve("bundle.tar.gz");
+        install(build("r1", 4), bundle);
+
+        try (ReloadingPolicyEngine engine = ReloadingPolicyEngine.start(bundle.toString(), NEVER, 1)) {
+            ReloadingPolicyEngine.Promotion promotion =
+                    engine.promote(Files.readAllBytes(build("r2", 16)), "uploaded r2");
+
+            assertThat(promotion.revision()).isEqualTo("r2");
+            assertThat(promotion.previousRevision()).isEqualTo("r1");
+            assertThat(engine.admit(JOB_WITH_8_CPUS).allowed()).isTrue();
+            assertThat(engine.check()).isFalse();
+            assertThat(engine.revision()).isEqualTo("r2");
+            assertThat(engine.location()).isEqualTo(bundle.toString());
+        }
+    }
+
+    @Test
+    void promotedBytesAppearingInTheSourceAreNoChange() throws Exception {
+        Path bundle = directory.resolve("bundle.tar.gz");
+        install(build("r1", 4), bundle);
+        Path promoted = build("r2", 16);
+
+        try (ReloadingPolicyEngine engine = ReloadingPolicyEngine.start(bundle.toString(), NEVER, 1)) {
+            engine.promote(Files.readAllBytes(promoted), "uploaded r2");
+            install(promoted, bundle);
+
+            assertThat(engine.check()).isFalse();
+            assertThat(engine.revision()).isEqualTo("r2");
+        }
+    }
+
+    @Test
+    void laterChangeOfTheSourceReplacesAPromotedBundle() throws Exception {
+        Path bundle = directory.resolve("bundle.tar.gz");
+        install(build("r1", 4), bundle);
+
+        try (ReloadingPolicyEngine engine = ReloadingPolicyEngine.start(bundle.toString(), NEVER, 1)) {
+            engine.promote(Files.readAllBytes(build("r2", 16)), "uploaded r2");
+            install(build("r3", 4), bundle);
+
+            assertThat(engine.check()).isTrue();
+            assertThat(engine.revision()).isEqualTo("r3");
+            assertThat(engine.admit(JOB_WITH_8_CPUS).allowed()).isFalse();
+        }
+    }
+
+    @Test
+    void bundleFailingItsChecksIsNotPromoted() throws Exception {
+        Path bundle = directory.resolve("bundle.tar.gz");
+        install(build("r1", 4), bundle);
+        Path undefined = build("r2", "package gantry.admission\n\ndecision := {\"allow\": true} if input.never\n",
+                PLACEMENT, "{}");
+
+        try (ReloadingPolicyEngine engine = ReloadingPolicyEngine.start(bundle.toString(), NEVER, 1)) {
+            assertThatThrownBy(() -> engine.promote(Files.readAllBytes(undefined), "uploaded r2"))
+                    .isInstanceOf(PolicyException.class)
+                    .hasMessageContaining("policy bundle uploaded r2 revision r2 fails its probe");
+            assertThatThrownBy(() -> engine.promote("not a bundle".getBytes(), "uploaded garbage"))
+                    .isInstanceOf(PolicyException.class)
+                    .hasMessageContaining("uploaded garbage");
+
+            assertThat(engine.revision()).isEqualTo("r1");
+            assertThat(engine.admit(JOB_WITH_8_CPUS).revision()).isEqualTo("r1");
+            assertThat(engine.lastRefusal()).isEmpty();
+        }
+    }
+
+    @Test
+    void compiledInBundleWatchesNothingAndCanBePromoted() throws Exception {
+        try (ReloadingPolicyEngine engine = ReloadingPolicyEngine.fromClasspath(1)) {
+            String compiledIn = engine.revision();
+
+            assertThat(engine.location()).isEqualTo("classpath:" + WasmPolicyEngine.CLASSPATH_BUNDLE);
+            assertThat(engine.check()).isFalse();
+            assertThat(engine.promote(Files.readAllBytes(build("r2", 4)), "uploaded r2").previousRevision())
+                    .isEqualTo(compiledIn);
+            assertThat(engine.check()).isFalse();
+            assertThat(engine.admit(JOB_WITH_8_CPUS).revision()).isEqualTo("r2");
+        }
+    }
+
+    @Test
+    void closedEngineRefusesToPromote() throws Exception {
+        Path bundle = directory.resolve("bundle.tar.gz");
+        install(build("r1", 4), bundle);
+        ReloadingPolicyEngine engine = ReloadingPolicyEngine.start(bundle.toString(), NEVER, 1);
+        engine.close();
+
+        assertThatThrownBy(() -> engine.promote(Files.readAllBytes(bundle), "again"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessage("policy engine is closed");
+    }
+
     /** Each revision answers one way only: strict denies eight CPUs, lenient admits them. */
     private static void evaluate(ReloadingPolicyEngine engine, ConcurrentLinkedQueue<String> problems) {
         try {
