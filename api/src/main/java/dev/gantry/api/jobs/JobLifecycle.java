@@ -114,7 +114,8 @@ public class JobLifecycle {
             jobs.updateForAttempt(jobId, JobState.SCHEDULED.name(), number, now);
             events.save(event(jobId, "SCHEDULED", JobState.SCHEDULED, number, "placed on backend " + backendId));
             decisions.save(decisionLog.placement(
-                    jobId, number, decision, input, backendId, "attempt " + number + " placed on backend " + backendId));
+                    jobId, number, decision, input, backendId,
+                    "attempt " + number + " placed on backend " + backendId));
             return Optional.of(attempt);
         }));
     }

@@ -162,8 +162,8 @@ public class JobService {
         JobSpec spec = specs.read(job.spec());
         return new JobView(
                 job.id(), job.name(), job.tenant(), job.state(), spec.labels(), job.priority(), job.traceId(),
-                job.cancelRequested(), job.waitingReason(), decisionLog.tree(job.waitingDetail()), job.nextRunAt(), job.createdAt(), job.updatedAt(),
-                job.attemptCount(), job.maxAttempts(), JobSpecJson.write(spec), tree(job.admission()),
+                job.cancelRequested(), job.waitingReason(), decisionLog.tree(job.waitingDetail()), job.nextRunAt(),
+                job.createdAt(), job.updatedAt(), job.attemptCount(), job.maxAttempts(), JobSpecJson.write(spec), tree(job.admission()),
                 attemptViews, decisionViews);
     }
 

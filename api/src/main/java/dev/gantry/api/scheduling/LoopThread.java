@@ -63,7 +63,8 @@ final class LoopThread {
         try {
             thread.join(STOP_TIMEOUT.toMillis());
             if (thread.isAlive()) {
-                LOG.atWarn().addKeyValue("loop", thread.getName()).addKeyValue("timeoutMillis", STOP_TIMEOUT.toMillis())
+                LOG.atWarn().addKeyValue("loop", thread.getName())
+                        .addKeyValue("timeoutMillis", STOP_TIMEOUT.toMillis())
                         .log("loop pass did not finish in time; interrupting it");
                 thread.interrupt();
                 thread.join(STOP_TIMEOUT.toMillis());

@@ -155,7 +155,8 @@ public class Placement {
             } catch (RuntimeException e) {
                 // A backend that cannot say what it has is left out of this decision, not the others.
                 LOG.atWarn().addKeyValue("backendId", entry.id()).setCause(e).log("backend capacity unavailable");
-                unavailable.add(new Obstacle(entry.id(), Kind.UNAVAILABLE, "the backend could not report its capacity"));
+                unavailable.add(
+                        new Obstacle(entry.id(), Kind.UNAVAILABLE, "the backend could not report its capacity"));
             }
         }
         String input = inputs.placement(spec, usage, candidates);
