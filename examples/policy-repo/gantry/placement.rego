@@ -120,14 +120,19 @@ rejection contains [id, "the backend has no slots"] if {
 	slots(backend, "totalSlots") < 1
 }
 
-# Spot capacity (the label data.gantry.spot.label set to data.gantry.spot.value)
-# can be taken back at any time, so only a job that accepts being interrupted
-# and retried may go there.
+# Spot capacity can be taken back at any time, so only a job that accepts being
+# interrupted and retried may go there. A backend is spot when its price says
+# so (the backend declares it) or when the operator labelled it so (the label
+# data.gantry.spot.label set to data.gantry.spot.value).
 rejection contains [id, spot_reason] if {
 	not interruptible
 	some id, backend in backends
-	labels(backend)[spot.label] == spot.value
+	is_spot(backend)
 }
+
+is_spot(backend) if labels(backend)[spot.label] == spot.value
+
+is_spot(backend) if object.get(backend, ["price", "interruptible"], false) == true
 
 spot_reason := "spot capacity, and the job does not accept interruption (set placement.interruptible)"
 
@@ -240,7 +245,8 @@ price_key(backend) := [0, hourly_cost(backend)] if {
 hourly_cost(backend) := cost if {
 	per_cpu := number_or_zero(object.get(backend.price, "perCpuHour", 0))
 	per_gib := number_or_zero(object.get(backend.price, "perGibHour", 0))
-	cost := (request.cpu * per_cpu) + ((request.memoryBytes / gib) * per_gib)
+	per_gpu := number_or_zero(object.get(backend.price, "perGpuHour", 0))
+	cost := ((request.cpu * per_cpu) + ((request.memoryBytes / gib) * per_gib)) + (request.gpu * per_gpu)
 }
 
 eligible_reason(backend) := concat("; ", [part |

@@ -347,6 +347,27 @@ test_cheaper_spot_ranked_first_for_interruptible_job if {
 	ranked_ids(interruptible(true), [backend("a-dear", dear), backend("z-spot", cheap_spot)]) == ["z-spot", "a-dear"]
 }
 
+test_backend_declaring_interruptible_price_is_spot if {
+	preemptible := {"price": {"perCpuHour": 0.01, "interruptible": true}}
+	reason_for(job, [backend("gce", preemptible)], "gce") == spot_rejection
+	ranked_ids(interruptible(true), [backend("gce", preemptible)]) == ["gce"]
+}
+
+test_gpu_price_counts_for_gpu_jobs if {
+	gpu_job := object.union(job, {"resources": {"gpu": 1}})
+	gpus := {"capabilities": {"gpus": true}, "capacity": {
+		"free": {"cpu": 8, "memoryBytes": 68719476736, "gpu": 2},
+		"total": {"cpu": 8, "memoryBytes": 68719476736, "gpu": 2},
+	}}
+	cheap_cpu_dear_gpu := object.union(gpus, {"price": {"perCpuHour": 0.01, "perGpuHour": 3}})
+	dear_cpu_cheap_gpu := object.union(gpus, {"price": {"perCpuHour": 0.05, "perGpuHour": 1}})
+	ranked_ids(gpu_job, [backend("a", cheap_cpu_dear_gpu), backend("b", dear_cpu_cheap_gpu)]) == ["b", "a"]
+}
+
+test_backend_with_steady_price_is_not_spot if {
+	ranked_ids(job, [backend("gce", {"price": {"perCpuHour": 0.04, "interruptible": false}})]) == ["gce"]
+}
+
 test_spot_label_comes_from_data if {
 	preemptible := {"labels": {"lifecycle": "preemptible"}}
 	rejected := rejected_ids(job, [backend("gce", preemptible)]) with data.gantry.spot as {
