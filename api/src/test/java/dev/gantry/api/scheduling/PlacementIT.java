@@ -85,6 +85,7 @@ class PlacementIT implements ControlPlaneTestSupport {
         JsonNode placement = lastPlacement(second);
         assertThat(placement.get("chosenBackend").asText()).isEqualTo("cloud-us");
         assertThat(ids(placement.get("eligible"))).startsWith("cloud-us", "cloud-eu");
+        assertThat(reasonOf(placement.get("eligible"), "cloud-us")).contains("bursting");
         assertThat(ids(placement.get("rejected"))).contains("spot-us");
     }
 
