@@ -7,7 +7,7 @@
 package gantry.admission
 
 import data.gantry.limits
-import data.gantry.quotas
+import data.gantry.tenants
 import data.gantry.text
 
 gib := 1073741824
@@ -15,6 +15,7 @@ gib := 1073741824
 decision := {
 	"allow": count(deny) == 0,
 	"reasons": sort(deny),
+	"defaults": {"labels": default_labels},
 }
 
 # job and resources are always objects, so a "not" over them never meets an
@@ -169,36 +170,20 @@ deny contains msg if {
 
 # Quotas: what the tenant already has queued and running, plus this job, must
 # stay within its quota (data.gantry.quotas.<tenant>, else .default). Checked
-# only when the control plane passes usage; usage it passes malformed denies.
-# A job over a per-job limit is already denied for that, so its request is not
-# also held against the quota. A new job starts queued, so admission cannot
-# bound running jobs: max_running_jobs is not enforced here.
+# only when the control plane passes usage; usage it passes malformed denies,
+# and then no quota is checked against it. A job over a per-job limit is
+# already denied for that, so its request is not also held against the quota.
+# A new job starts queued, so admission cannot bound running jobs:
+# max_running_jobs is enforced by placement, which makes the job wait.
 
-deny contains "usage must hold non-negative runningJobs, queuedJobs, cpu and memoryBytes" if {
-	usage_given
-	not valid_usage
+deny contains tenants.usage_problem if {
+	tenants.usage_given
+	not tenants.valid_usage
 }
 
-usage_given if {
-	_ := input.usage
-}
+quota := tenants.quota(tenant_name)
 
-valid_usage if {
-	is_object(input.usage)
-	every key in ["runningJobs", "queuedJobs", "cpu", "memoryBytes"] {
-		is_number(input.usage[key])
-		input.usage[key] >= 0
-	}
-}
-
-quota := quotas[job.tenant] if {
-	is_string(job.tenant)
-	is_object(quotas[job.tenant])
-} else := quotas["default"]
-
-usage := input.usage if {
-	is_object(input.usage)
-} else := {}
+usage := tenants.usage
 
 tenant_name := job.tenant if {
 	is_string(job.tenant)
@@ -240,6 +225,75 @@ deny contains msg if {
 job_memory_bytes := resources.memoryBytes if {
 	is_number(resources.memoryBytes)
 } else := 0
+
+# Labels: a tenant's jobs must carry every label its entry in
+# data.gantry.required_labels names (else the "default" entry's), each with a
+# value that is not blank.
+
+job_labels := job.labels if {
+	is_object(job.labels)
+} else := {}
+
+deny contains msg if {
+	valid_tenant
+	some name in tenants.setting(data.gantry.required_labels, job.tenant)
+	is_string(name)
+	not has_label(name)
+	msg := concat("", ["label ", text.quoted(name), " is required for tenant ", text.quoted(job.tenant)])
+}
+
+has_label(name) if {
+	is_string(job_labels[name])
+	trim_space(job_labels[name]) != ""
+}
+
+# Commands: a tenant with an entry in data.gantry.allowed_commands may only run
+# a program (command[0], compared exactly, path included) in that list; a
+# tenant without an entry may run anything.
+
+deny contains msg if {
+	valid_tenant
+	allowed := allowed_programs
+	not program in allowed
+	msg := concat("", [
+		program_text, " is not allowed for tenant ", text.quoted(job.tenant),
+		", which may run only ", list_text(allowed),
+	])
+}
+
+# Undefined for a tenant without an entry, so the rule above is not met.
+allowed_programs := [name | some name in entry; is_string(name)] if {
+	entry := data.gantry.allowed_commands[tenant_name]
+}
+
+program := job.command[0] if {
+	is_array(job.command)
+	is_string(job.command[0])
+} else := null
+
+program_text := concat("", ["program ", text.quoted(program)]) if {
+	is_string(program)
+} else := "a job without a program"
+
+list_text(names) := "nothing" if {
+	count(names) == 0
+} else := concat(", ", [text.quoted(name) | some name in names])
+
+# Default labels: data.gantry.default_labels.<tenant> (else .default) names
+# labels the control plane adds to an admitted job. The decision lists those
+# the job does not carry, so it says exactly what will be added; a label the
+# job has, even with a blank value, keeps it.
+
+default_labels := {name: value |
+	some name, value in tenant_default_labels
+	is_string(value)
+	not name in object.keys(job_labels)
+}
+
+tenant_default_labels := labels if {
+	labels := tenants.setting(data.gantry.default_labels, tenant_name)
+	is_object(labels)
+} else := {}
 
 whole_number(x) if {
 	is_number(x)

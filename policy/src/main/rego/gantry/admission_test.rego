@@ -280,6 +280,12 @@ test_malformed_usage_denied if {
 	]
 }
 
+test_malformed_usage_checks_no_quota if {
+	reasons(with_usage(quota_tenant, {"queuedJobs": 3, "cpu": -1})) == [
+		"usage must hold non-negative runningJobs, queuedJobs, cpu and memoryBytes",
+	]
+}
+
 test_negative_usage_denied if {
 	not allowed(with_usage(valid, {"cpu": -1}))
 }
@@ -294,4 +300,193 @@ test_job_over_a_per_job_limit_is_not_also_held_against_the_quota if {
 		"cpu 512 exceeds the limit of 64 per job",
 		"memory of 322122547200 bytes exceeds the limit of 274877906944 bytes (256 GiB) per job",
 	]
+}
+
+# Decision shape
+
+test_allowed_decision_has_every_field if {
+	admission.decision == {"allow": true, "reasons": [], "defaults": {"labels": {}}} with input as valid
+}
+
+# Required labels
+
+finance := object.union(valid, {
+	"job": {"tenant": "finance", "labels": {"cost-centre": "cc-1234"}},
+	"caller": {"tenant": "finance"},
+})
+
+finance_with_labels(labels) := json.patch(finance, [{"op": "replace", "path": "/job/labels", "value": labels}])
+
+test_required_label_present_allowed if {
+	allowed(finance)
+}
+
+test_required_label_missing_denied if {
+	reasons(finance_with_labels({"team": "finance"})) == ["label 'cost-centre' is required for tenant 'finance'"]
+}
+
+test_required_label_blank_denied if {
+	reasons(finance_with_labels({"cost-centre": " "})) == ["label 'cost-centre' is required for tenant 'finance'"]
+}
+
+test_required_label_empty_denied if {
+	reasons(finance_with_labels({"cost-centre": ""})) == ["label 'cost-centre' is required for tenant 'finance'"]
+}
+
+test_required_label_not_a_string_denied if {
+	not allowed(finance_with_labels({"cost-centre": 1234}))
+}
+
+test_required_label_with_labels_not_an_object_denied if {
+	reasons(finance_with_labels(["cost-centre"])) == ["label 'cost-centre' is required for tenant 'finance'"]
+}
+
+test_required_label_with_labels_absent_denied if {
+	not allowed(json.remove(finance, ["job/labels"]))
+}
+
+test_tenant_without_entry_needs_no_label if {
+	allowed(json.remove(valid, ["job/labels"]))
+}
+
+test_default_required_labels_apply_to_tenant_without_entry if {
+	required := {"default": ["owner", "team"], "finance": ["cost-centre"]}
+	reasons(valid) == ["label 'owner' is required for tenant 'acme'"] with data.gantry.required_labels as required
+}
+
+test_tenant_entry_replaces_default_required_labels if {
+	required := {"default": ["owner"], "finance": ["cost-centre"]}
+	allowed(finance) with data.gantry.required_labels as required
+}
+
+test_every_missing_label_listed if {
+	required := {"default": [], "finance": ["project", "cost-centre"]}
+	reasons(finance_with_labels({})) == [
+		"label 'cost-centre' is required for tenant 'finance'",
+		"label 'project' is required for tenant 'finance'",
+	] with data.gantry.required_labels as required
+}
+
+test_required_labels_not_checked_without_a_tenant if {
+	doc := json.remove(finance, ["job/tenant"])
+	reasons(doc) == ["tenant is required"] with data.gantry.required_labels as {"default": ["owner"]}
+}
+
+test_no_required_labels_data_requires_nothing if {
+	allowed(finance_with_labels({})) with data.gantry.required_labels as {}
+}
+
+# Allowed commands
+
+analytics := object.union(valid, {
+	"job": {"tenant": "analytics", "command": ["python3", "score.py"]},
+	"caller": {"tenant": "analytics"},
+})
+
+analytics_running(command) := json.patch(analytics, [{"op": "replace", "path": "/job/command", "value": command}])
+
+test_allowed_program_allowed if {
+	allowed(analytics)
+}
+
+test_other_program_denied if {
+	reasons(analytics_running(["bash", "-c", "python3 score.py"])) == [
+		"program 'bash' is not allowed for tenant 'analytics', which may run only 'python3', 'spark-submit'",
+	]
+}
+
+test_program_compared_with_its_path if {
+	not allowed(analytics_running(["/usr/bin/python3", "score.py"]))
+}
+
+test_only_the_program_is_checked if {
+	allowed(analytics_running(["spark-submit", "bash"]))
+}
+
+test_missing_command_denied_for_tenant_with_entry if {
+	reasons(json.remove(analytics, ["job/command"])) == [
+		"a job without a program is not allowed for tenant 'analytics', which may run only 'python3', 'spark-submit'",
+	]
+}
+
+test_empty_command_denied_for_tenant_with_entry if {
+	not allowed(analytics_running([]))
+}
+
+test_program_not_a_string_denied_for_tenant_with_entry if {
+	not allowed(analytics_running([7]))
+}
+
+test_tenant_without_entry_runs_anything if {
+	allowed(with_job({"command": ["bash", "-c", "anything"]}))
+}
+
+test_tenant_with_empty_entry_runs_nothing if {
+	reasons(analytics) == [
+		"program 'python3' is not allowed for tenant 'analytics', which may run only nothing",
+	] with data.gantry.allowed_commands as {"analytics": []}
+}
+
+# Default labels
+
+research := json.patch(valid, [
+	{"op": "replace", "path": "/job/tenant", "value": "research"},
+	{"op": "replace", "path": "/job/labels", "value": {"team": "genomics"}},
+	{"op": "replace", "path": "/caller/tenant", "value": "research"},
+])
+
+defaults(doc) := result if {
+	result := admission.decision.defaults.labels with input as doc
+}
+
+test_tenant_default_labels_offered if {
+	defaults(research) == {"cost-centre": "cc-research", "retention": "30d"}
+}
+
+test_label_the_job_carries_is_not_offered if {
+	doc := object.union(research, {"job": {"labels": {"retention": "7d"}}})
+	defaults(doc) == {"cost-centre": "cc-research"}
+}
+
+test_blank_label_the_job_carries_is_kept if {
+	doc := object.union(research, {"job": {"labels": {"retention": ""}}})
+	defaults(doc) == {"cost-centre": "cc-research"}
+}
+
+test_tenant_without_entry_gets_the_default_labels if {
+	defaults(valid) == {"owner": "platform"} with data.gantry.default_labels as {"default": {"owner": "platform"}}
+}
+
+test_no_default_labels_by_default if {
+	defaults(valid) == {}
+}
+
+test_default_labels_that_are_not_strings_are_left_out if {
+	labels := {"default": {"owner": "platform", "n": 1}}
+	defaults(valid) == {"owner": "platform"} with data.gantry.default_labels as labels
+}
+
+test_default_labels_entry_not_an_object_gives_none if {
+	defaults(valid) == {} with data.gantry.default_labels as {"default": ["owner"]}
+}
+
+test_no_default_labels_data_gives_none if {
+	defaults(valid) == {} with data.gantry.default_labels as {}
+}
+
+test_default_labels_offered_when_labels_are_not_an_object if {
+	doc := json.patch(research, [{"op": "replace", "path": "/job/labels", "value": "team=genomics"}])
+	defaults(doc) == {"cost-centre": "cc-research", "retention": "30d"}
+}
+
+test_default_labels_listed_even_when_denied if {
+	doc := object.union(research, {"job": {"resources": {"cpu": 512}}})
+	not allowed(doc)
+	defaults(doc) == {"cost-centre": "cc-research", "retention": "30d"}
+}
+
+test_default_labels_do_not_satisfy_required_labels if {
+	reasons(research) == [
+		"label 'cost-centre' is required for tenant 'research'",
+	] with data.gantry.required_labels as {"default": [], "research": ["cost-centre"]}
 }

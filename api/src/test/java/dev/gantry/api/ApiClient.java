@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /** A small HTTP client for tests that talk to a real control plane over loopback. */
@@ -85,6 +86,29 @@ public final class ApiClient {
                     "expected 201 for " + json + " but got " + response.status() + ": " + response.body());
         }
         return response.json().get("id").asText();
+    }
+
+    /**
+     * The value of one sample on the Prometheus endpoint: the series named {@code name} carrying
+     * every one of {@code tags}; 0 when there is no such series yet.
+     */
+    public double metric(String name, Map<String, String> tags) {
+        Response response = get("/prometheus");
+        if (response.status() != 200) {
+            throw new AssertionError("GET /prometheus answered " + response.status() + ": " + response.body());
+        }
+        for (String line : response.body().split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            String labels = line.contains("}") ? line.substring(0, line.lastIndexOf('}')) : "";
+            boolean matches = tags.entrySet().stream()
+                    .allMatch(tag -> labels.contains(tag.getKey() + "=\"" + tag.getValue() + "\""));
+            if (matches) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     /** Polls the job until {@code condition} holds, failing after {@code timeout}. */

@@ -64,6 +64,15 @@ public class DecisionLog {
         return decisions.findByJobIdOldestFirst(jobId).stream().map(this::view).toList();
     }
 
+    /** Why a job waits, as stored beside its one-line reason. */
+    public String json(Waiting waiting) {
+        try {
+            return mapper.writeValueAsString(waiting);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("waiting detail could not be written as JSON", e);
+        }
+    }
+
     /** How long an evaluation took, in whole microseconds. */
     public static long micros(Duration evaluationTime) {
         return evaluationTime.toNanos() / 1000;
@@ -92,7 +101,8 @@ public class DecisionLog {
         }
     }
 
-    private JsonNode tree(String json) {
+    /** A stored JSON text as a tree, or null for null. */
+    JsonNode tree(String json) {
         if (json == null) {
             return null;
         }

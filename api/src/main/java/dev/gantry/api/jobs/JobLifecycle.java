@@ -118,7 +118,8 @@ public class JobLifecycle {
             jobs.updateForAttempt(jobId, JobState.SCHEDULED.name(), number, now);
             events.save(event(jobId, "SCHEDULED", JobState.SCHEDULED, number, "placed on backend " + backendId));
             decisions.save(decisionLog.placement(
-                    jobId, number, decision, input, backendId, "attempt " + number + " placed on backend " + backendId));
+                    jobId, number, decision, input, backendId,
+                    "attempt " + number + " placed on backend " + backendId));
             shadow.afterPlacement(jobId, input, decision);
             return Optional.of(attempt);
         }));
@@ -142,13 +143,14 @@ public class JobLifecycle {
      * Takes back an attempt the backend refused for lack of room, as if it never happened: the job
      * waits again in {@link JobState#PENDING} (or {@link JobState#RETRYING}) without losing an attempt.
      */
-    public void requeue(AttemptRecord attempt, String reason) {
+    public void requeue(AttemptRecord attempt, Waiting waiting) {
+        String reason = waiting.reason();
         locked(attempt.jobId(), () -> inTransaction(() -> {
             JobRecord job = jobs.findById(attempt.jobId()).orElseThrow();
             attempts.deleteById(attempt.id());
             JobState state = attempt.number() > 1 ? JobState.RETRYING : JobState.PENDING;
             jobs.updateForAttempt(job.id(), state.name(), attempt.number() - 1, clock.instant());
-            jobs.updateWaitingReason(job.id(), reason, clock.instant());
+            jobs.updateWaitingReason(job.id(), reason, decisionLog.json(waiting), clock.instant());
             events.save(event(job.id(), "REQUEUED", state, attempt.number(), reason));
             return null;
         }));
@@ -231,15 +233,17 @@ public class JobLifecycle {
      * decision behind it. An unchanged reason stores nothing, so a job waiting through many
      * scheduler passes logs one decision per reason, not one per pass.
      *
+     * @param waiting why, in one line and backend by backend
      * @param decision the placement decision that left the job waiting, or null when none was made
      * @param input the placement input of {@code decision}, as JSON; null when no decision was made
      */
-    public void waiting(JobRecord job, String reason, PlacementDecision decision, String input) {
+    public void waiting(JobRecord job, Waiting waiting, PlacementDecision decision, String input) {
+        String reason = waiting.reason();
         if (reason.equals(job.waitingReason())) {
             return;
         }
         locked(job.id(), () -> inTransaction(() -> {
-            jobs.updateWaitingReason(job.id(), reason, clock.instant());
+            jobs.updateWaitingReason(job.id(), reason, decisionLog.json(waiting), clock.instant());
             if (decision != null) {
                 decisions.save(decisionLog.placement(job.id(), null, decision, input, null, reason));
                 shadow.afterPlacement(job.id(), input, decision);

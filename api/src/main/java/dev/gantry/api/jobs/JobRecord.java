@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param requestDigest SHA-256 of the request as received, to compare idempotent retries
  * @param admission the admission decision as JSON
  * @param waitingReason why the job is still waiting, when it is
+ * @param waitingDetail the same backend by backend, as the JSON form of {@link Waiting}, when the
+ *     scheduler has considered the job
  * @param nextRunAt when a job in {@link JobState#RETRYING} may start its next attempt
  */
 @MappedEntity("jobs")
@@ -31,6 +33,7 @@ public record JobRecord(
         String traceId,
         String admission,
         @Nullable String waitingReason,
+        @Nullable String waitingDetail,
         int maxAttempts,
         int attemptCount,
         boolean cancelRequested,

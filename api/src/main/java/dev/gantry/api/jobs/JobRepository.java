@@ -36,17 +36,18 @@ public interface JobRepository extends CrudRepository<JobRecord, String> {
 
     @Query("""
             UPDATE jobs SET state = :state, next_run_at = :nextRunAt, waiting_reason = :waitingReason,
-                updated_at = :now
+                waiting_detail = NULL, updated_at = :now
             WHERE id = :id""")
     void updateState(
             String id, String state, @Nullable Instant nextRunAt, @Nullable String waitingReason, Instant now);
 
     @Query("UPDATE jobs SET state = :state, attempt_count = :attemptCount, waiting_reason = NULL, "
-            + "next_run_at = NULL, updated_at = :now WHERE id = :id")
+            + "waiting_detail = NULL, next_run_at = NULL, updated_at = :now WHERE id = :id")
     void updateForAttempt(String id, String state, int attemptCount, Instant now);
 
-    @Query("UPDATE jobs SET waiting_reason = :waitingReason, updated_at = :now WHERE id = :id")
-    void updateWaitingReason(String id, String waitingReason, Instant now);
+    @Query("UPDATE jobs SET waiting_reason = :waitingReason, waiting_detail = :waitingDetail, updated_at = :now "
+            + "WHERE id = :id")
+    void updateWaitingReason(String id, String waitingReason, @Nullable String waitingDetail, Instant now);
 
     /** Ids of jobs with an active attempt whose cancel was requested and not yet carried out. */
     @Query("SELECT id FROM jobs WHERE cancel_requested = TRUE AND state IN ('SCHEDULED', 'RUNNING')")

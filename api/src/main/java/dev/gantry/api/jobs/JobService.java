@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.api.policy.PolicyInputs;
+import dev.gantry.api.policy.PolicyMetrics;
 import dev.gantry.api.policy.ShadowPolicy;
 import dev.gantry.api.scheduling.Placement;
 import dev.gantry.api.scheduling.Wakeups;
@@ -17,6 +18,7 @@ import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,6 +56,7 @@ public class JobService {
     private final Wakeups wakeups;
     private final DecisionLog decisionLog;
     private final ShadowPolicy shadow;
+    private final PolicyMetrics metrics;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final ReentrantLock[] tenantLocks = new ReentrantLock[TENANT_LOCK_STRIPES];
@@ -69,6 +72,7 @@ public class JobService {
             Wakeups wakeups,
             DecisionLog decisionLog,
             ShadowPolicy shadow,
+            PolicyMetrics metrics,
             ObjectMapper mapper,
             Clock clock) {
         this.specs = specs;
@@ -81,6 +85,7 @@ public class JobService {
         this.wakeups = wakeups;
         this.decisionLog = decisionLog;
         this.shadow = shadow;
+        this.metrics = metrics;
         this.mapper = mapper;
         this.clock = clock;
         for (int i = 0; i < TENANT_LOCK_STRIPES; i++) {
@@ -161,8 +166,8 @@ public class JobService {
         JobSpec spec = specs.read(job.spec());
         return new JobView(
                 job.id(), job.name(), job.tenant(), job.state(), spec.labels(), job.priority(), job.traceId(),
-                job.cancelRequested(), job.waitingReason(), job.nextRunAt(), job.createdAt(), job.updatedAt(),
-                job.attemptCount(), job.maxAttempts(), JobSpecJson.write(spec), tree(job.admission()),
+                job.cancelRequested(), job.waitingReason(), decisionLog.tree(job.waitingDetail()), job.nextRunAt(),
+                job.createdAt(), job.updatedAt(), job.attemptCount(), job.maxAttempts(), JobSpecJson.write(spec), tree(job.admission()),
                 attemptViews, decisionViews);
     }
 
@@ -211,7 +216,9 @@ public class JobService {
         AdmissionDecision decision;
         try {
             decision = policy.admit(input);
+            metrics.admitted(decision);
         } catch (PolicyException e) {
+            metrics.admissionUnavailable(PolicyMetrics.Source.SUBMISSION);
             LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("admission policy unavailable");
             throw new PolicyUnavailableException("no admission decision could be made: " + e.getMessage(), e);
         }
@@ -249,16 +256,18 @@ public class JobService {
         Placement.Result placed;
         try {
             placed = placement.place(spec, usage);
+            metrics.placed(placed.decision());
         } catch (PolicyException e) {
+            metrics.placementUnavailable(PolicyMetrics.Source.SUBMISSION);
             LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("placement policy unavailable");
             throw new PolicyUnavailableException("no placement decision could be made: " + e.getMessage(), e);
         }
         if (!placed.decision().eligible().isEmpty()) {
             return;
         }
-        List<String> reasons = placed.decision().rejected().stream()
-                .map(choice -> choice.backendId() + ": " + choice.reason())
-                .toList();
+        List<String> reasons = new ArrayList<>();
+        placed.decision().rejected().forEach(choice -> reasons.add(choice.backendId() + ": " + choice.reason()));
+        placed.unavailable().forEach(obstacle -> reasons.add(obstacle.backendId() + ": " + obstacle.reason()));
         throw new JobUnplaceableException(reasons.isEmpty() ? List.of("no backend is available") : reasons);
     }
 
@@ -268,7 +277,7 @@ public class JobService {
         return new JobRecord(
                 UUID.randomUUID().toString(), spec.tenant(), spec.name(), JobState.PENDING, spec.priority(),
                 specText, spec.resources().cpu(), spec.resources().memoryBytes(), idempotencyKey, digest,
-                TraceIds.newTraceId(), decisionText(decision), null, spec.retry().maxAttempts(), 0, false, null,
+                TraceIds.newTraceId(), decisionText(decision), null, null, spec.retry().maxAttempts(), 0, false, null,
                 now, now);
     }
 

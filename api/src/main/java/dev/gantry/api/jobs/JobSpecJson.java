@@ -62,7 +62,6 @@ public final class JobSpecJson {
         this.mapper = mapper;
     }
 
-    /** Reads a descriptor stored by {@link #toText(JobSpec)}. */
     /**
      * {@code spec} with labels added where it has none of that name, checked like a submitted job's
      * labels.
@@ -83,6 +82,7 @@ public final class JobSpecJson {
         return parse(root);
     }
 
+    /** Reads a descriptor stored by {@link #toText(JobSpec)}. */
     public JobSpec read(String stored) {
         try {
             return parse(mapper.readTree(stored));

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param spec the descriptor as admitted, every default written out
  * @param admission the admission decision: allowed, reasons, policy revision, input digest
  * @param waitingReason why a waiting job has not started, when it has not
+ * @param waiting the same backend by backend (see {@link Waiting}), once the scheduler has
+ *     considered the job; null otherwise
  * @param nextRunAt when a retrying job starts its next attempt
  * @param attempts every attempt so far, oldest first; empty in listings
  * @param decisions every stored policy decision about the job, oldest first: its admission, then
@@ -26,6 +28,7 @@ public record JobView(
         String traceId,
         boolean cancelRequested,
         String waitingReason,
+        JsonNode waiting,
         Instant nextRunAt,
         Instant createdAt,
         Instant updatedAt,

@@ -32,9 +32,12 @@ public class PolicyEvaluation {
     private final PolicyInputs inputs;
     private final Placement placement;
     private final JobService jobs;
+    private final PolicyMetrics metrics;
 
-    public PolicyEvaluation(PolicyEngine policy, PolicyInputs inputs, Placement placement, JobService jobs) {
+    public PolicyEvaluation(
+            PolicyEngine policy, PolicyInputs inputs, Placement placement, JobService jobs, PolicyMetrics metrics) {
         this.policy = policy;
+        this.metrics = metrics;
         this.inputs = inputs;
         this.placement = placement;
         this.jobs = jobs;
@@ -62,16 +65,22 @@ public class PolicyEvaluation {
 
     private AdmissionDecision admit(JobSpec spec, TenantUsage usage) {
         try {
-            return policy.admit(inputs.admission(spec, usage));
+            AdmissionDecision decision = policy.admit(inputs.admission(spec, usage));
+            metrics.admitted(decision);
+            return decision;
         } catch (PolicyException e) {
+            metrics.admissionUnavailable(PolicyMetrics.Source.DRY_RUN);
             throw new PolicyUnavailableException("no admission decision could be made: " + e.getMessage(), e);
         }
     }
 
     private Placement.Result place(JobSpec spec, TenantUsage usage) {
         try {
-            return placement.place(spec, usage);
+            Placement.Result placed = placement.place(spec, usage);
+            metrics.placed(placed.decision());
+            return placed;
         } catch (PolicyException e) {
+            metrics.placementUnavailable(PolicyMetrics.Source.DRY_RUN);
             throw new PolicyUnavailableException("no placement decision could be made: " + e.getMessage(), e);
         }
     }

@@ -125,6 +125,14 @@ public class PolicyInputs {
         capacity.set("total", resources(candidate.capacity().total()));
         capacity.put("freeSlots", candidate.capacity().freeSlots());
         capacity.put("totalSlots", candidate.capacity().totalSlots());
+        descriptor.price().ifPresent(price -> {
+            ObjectNode priceNode = node.putObject("price");
+            priceNode.put("currency", price.currency());
+            priceNode.put("perCpuHour", price.perCpuHour());
+            priceNode.put("perGibHour", price.perGibHour());
+            priceNode.put("perGpuHour", price.perGpuHour());
+            priceNode.put("interruptible", price.interruptible());
+        });
         return node;
     }
 

@@ -8,6 +8,10 @@ import org.slf4j.LoggerFactory;
  * A daemon thread that runs one pass, waits to be woken or for its interval, and repeats until
  * stopped. A pass that throws is logged and followed by a growing pause, capped, so a broken
  * database does not turn the loop into a busy spin; the pause resets after a pass succeeds.
+ *
+ * <p>Stopping wakes the thread instead of interrupting it: an interrupt that lands during file I/O
+ * closes the database's file channel under the transaction being written. The thread is
+ * interrupted only when a pass has not finished within the stop timeout.
  */
 final class LoopThread {
 
@@ -20,15 +24,24 @@ final class LoopThread {
         void await(Duration timeout) throws InterruptedException;
     }
 
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
     private final Thread thread;
     private final Runnable pass;
     private final Waiter waiter;
+    private final Runnable waker;
     private final Duration interval;
     private volatile boolean running = true;
 
-    LoopThread(String name, Runnable pass, Waiter waiter, Duration interval) {
+    /**
+     * @param pass one pass of the loop; long passes should check {@link #stopping()} between items
+     * @param waiter blocks until woken or the timeout passes
+     * @param waker wakes a thread blocked in {@code waiter}
+     */
+    LoopThread(String name, Runnable pass, Waiter waiter, Runnable waker, Duration interval) {
         this.pass = pass;
         this.waiter = waiter;
+        this.waker = waker;
         this.interval = interval;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -38,12 +51,24 @@ final class LoopThread {
         thread.start();
     }
 
-    /** Stops the loop and waits briefly for the pass under way to finish. */
+    /** Whether the loop has been asked to stop; a pass under way should then return soon. */
+    boolean stopping() {
+        return !running;
+    }
+
+    /** Stops the loop and waits for the pass under way to finish. */
     void stop() {
         running = false;
-        thread.interrupt();
+        waker.run();
         try {
-            thread.join(Duration.ofSeconds(5).toMillis());
+            thread.join(STOP_TIMEOUT.toMillis());
+            if (thread.isAlive()) {
+                LOG.atWarn().addKeyValue("loop", thread.getName())
+                        .addKeyValue("timeoutMillis", STOP_TIMEOUT.toMillis())
+                        .log("loop pass did not finish in time; interrupting it");
+                thread.interrupt();
+                thread.join(STOP_TIMEOUT.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

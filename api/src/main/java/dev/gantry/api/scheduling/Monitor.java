@@ -70,7 +70,7 @@ public class Monitor {
         this.wakeups = wakeups;
         this.configuration = configuration;
         this.clock = clock;
-        this.loop = new LoopThread("gantry-monitor", this::pass, wakeups::awaitMonitor,
+        this.loop = new LoopThread("gantry-monitor", this::pass, wakeups::awaitMonitor, wakeups::wakeMonitor,
                 configuration.getMonitorInterval());
     }
 
@@ -90,6 +90,9 @@ public class Monitor {
         // One query for the whole pass, not one per attempt: cancellations are rare, polls are not.
         Set<String> cancelling = Set.copyOf(jobs.findCancellingIds());
         for (AttemptRecord attempt : attempts.findActive()) {
+            if (loop.stopping()) {
+                return;
+            }
             if (attempt.isLaunched()) {
                 follow(attempt, cancelling.contains(attempt.jobId()));
             }

@@ -1,8 +1,12 @@
 package dev.gantry.api.scheduling;
 
+import dev.gantry.api.backends.BackendEntry;
 import dev.gantry.api.backends.BackendRegistry;
 import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.jobs.TenantUsage;
+import dev.gantry.api.jobs.Waiting;
+import dev.gantry.api.jobs.Waiting.Kind;
+import dev.gantry.api.jobs.Waiting.Obstacle;
 import dev.gantry.api.policy.PolicyInputs;
 import dev.gantry.api.policy.PolicyInputs.Candidate;
 import dev.gantry.policy.PlacementDecision;
@@ -45,9 +49,17 @@ public class Placement {
      *
      * @param decision eligible backends best first, and rejected ones with reasons
      * @param candidates the backends offered, with their capacity at the time
+     * @param unavailable the configured backends not offered, because they did not start or could
+     *     not report their capacity, each with why
      * @param input the placement input the policy decided on, as JSON
      */
-    public record Result(PlacementDecision decision, List<Candidate> candidates, String input) {
+    public record Result(
+            PlacementDecision decision, List<Candidate> candidates, List<Obstacle> unavailable, String input) {
+
+        public Result {
+            candidates = List.copyOf(candidates);
+            unavailable = List.copyOf(unavailable);
+        }
 
         /**
          * The first eligible backend, in the policy's order, whose capacity when offered admitted
@@ -68,25 +80,32 @@ public class Placement {
         }
 
         /**
-         * Why a job asking for {@code request} cannot start now, naming each backend with the
-         * policy's reason to reject it or the room it lacks; starts with {@code "waiting: "}.
+         * Why a job asking for {@code request} cannot start now: the policy's holds, and each
+         * backend with the policy's reason to reject it, the room it lacks, or why it was not
+         * offered. The one-line reason starts with {@code "waiting: "}.
          */
-        public String waitingReason(Resources request) {
-            if (!decision.waitReasons().isEmpty()) {
-                return "waiting: " + String.join("; ", decision.waitReasons());
-            }
-            Map<String, String> reasons = new TreeMap<>();
-            decision.rejected().forEach(choice -> reasons.put(choice.backendId(), choice.reason()));
+        public Waiting waiting(Resources request) {
+            Map<String, Obstacle> obstacles = new TreeMap<>();
+            unavailable.forEach(obstacle -> obstacles.put(obstacle.backendId(), obstacle));
+            decision.rejected().forEach(choice -> obstacles.put(choice.backendId(),
+                    new Obstacle(choice.backendId(), Kind.CONSTRAINT, choice.reason())));
             for (BackendChoice choice : decision.eligible()) {
                 candidate(choice.backendId())
-                        .ifPresent(candidate -> reasons.put(choice.backendId(), noRoom(candidate, request)));
+                        .filter(candidate -> !candidate.capacity().admits(request))
+                        .ifPresent(candidate -> obstacles.put(choice.backendId(),
+                                new Obstacle(choice.backendId(), Kind.CAPACITY, noRoom(candidate, request))));
             }
-            if (reasons.isEmpty()) {
-                return "waiting: no backend is available";
+            List<String> parts = new ArrayList<>(decision.waitReasons());
+            if (parts.isEmpty()) {
+                obstacles.values().forEach(obstacle -> parts.add(obstacle.backendId() + ": " + obstacle.reason()));
             }
-            List<String> parts = new ArrayList<>();
-            reasons.forEach((id, reason) -> parts.add(id + ": " + reason));
-            return "waiting: " + String.join("; ", parts);
+            String reason = parts.isEmpty() ? "no backend is available" : String.join("; ", parts);
+            return new Waiting("waiting: " + reason, decision.waitReasons(), List.copyOf(obstacles.values()));
+        }
+
+        /** The one-line form of {@link #waiting}. */
+        public String waitingReason(Resources request) {
+            return waiting(request).reason();
         }
 
         private Optional<Candidate> candidate(String backendId) {
@@ -100,9 +119,12 @@ public class Placement {
             if (capacity.freeSlots() <= 0) {
                 return "no free slot (" + capacity.totalSlots() + " in use)";
             }
+            String gpu = request.gpu() > 0
+                    ? ", gpu " + capacity.free().gpu() + " free, " + request.gpu() + " asked"
+                    : "";
             return "not enough free capacity now (free cpu " + capacity.free().cpu() + ", memory "
                     + capacity.free().memoryBytes() + " bytes; asked cpu " + request.cpu() + ", memory "
-                    + request.memoryBytes() + " bytes)";
+                    + request.memoryBytes() + " bytes" + gpu + ")";
         }
     }
 
@@ -119,22 +141,25 @@ public class Placement {
      * @throws PolicyException when placement policy cannot decide
      */
     public Result place(JobSpec spec, TenantUsage usage) throws PolicyException {
-        List<Candidate> candidates = candidates();
-        String input = inputs.placement(spec, usage, candidates);
-        return new Result(policy.place(input), candidates, input);
-    }
-
-    private List<Candidate> candidates() {
         List<Candidate> candidates = new ArrayList<>();
-        for (Backend backend : backends.started()) {
+        List<Obstacle> unavailable = new ArrayList<>();
+        for (BackendEntry entry : backends.entries()) {
+            if (entry.backend().isEmpty()) {
+                unavailable.add(new Obstacle(entry.id(), Kind.UNAVAILABLE,
+                        "the backend did not start: " + entry.error().orElse("unknown error")));
+                continue;
+            }
+            Backend backend = entry.backend().get();
             try {
                 candidates.add(new Candidate(backend, backend.capacity()));
             } catch (RuntimeException e) {
                 // A backend that cannot say what it has is left out of this decision, not the others.
-                LOG.atWarn().addKeyValue("backendId", backend.describe().id()).setCause(e)
-                        .log("backend capacity unavailable");
+                LOG.atWarn().addKeyValue("backendId", entry.id()).setCause(e).log("backend capacity unavailable");
+                unavailable.add(
+                        new Obstacle(entry.id(), Kind.UNAVAILABLE, "the backend could not report its capacity"));
             }
         }
-        return candidates;
+        String input = inputs.placement(spec, usage, candidates);
+        return new Result(policy.place(input), candidates, unavailable, input);
     }
 }

@@ -13,6 +13,8 @@ import dev.gantry.api.jobs.JobRepository;
 import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.jobs.JobSpecJson;
 import dev.gantry.api.jobs.TraceIds;
+import dev.gantry.api.jobs.Waiting;
+import dev.gantry.api.policy.PolicyMetrics;
 import dev.gantry.policy.PolicyException;
 import dev.gantry.spi.Backend;
 import dev.gantry.spi.BackendException;
@@ -54,6 +56,7 @@ public class Scheduler {
     private final JobSpecJson specs;
     private final BackendRegistry backends;
     private final Placement placement;
+    private final PolicyMetrics metrics;
     private final Wakeups wakeups;
     private final GantryConfiguration configuration;
     private final Clock clock;
@@ -66,6 +69,7 @@ public class Scheduler {
             JobSpecJson specs,
             BackendRegistry backends,
             Placement placement,
+            PolicyMetrics metrics,
             Wakeups wakeups,
             GantryConfiguration configuration,
             Clock clock) {
@@ -75,10 +79,11 @@ public class Scheduler {
         this.specs = specs;
         this.backends = backends;
         this.placement = placement;
+        this.metrics = metrics;
         this.wakeups = wakeups;
         this.configuration = configuration;
         this.clock = clock;
-        this.loop = new LoopThread("gantry-scheduler", this::pass, wakeups::awaitScheduler,
+        this.loop = new LoopThread("gantry-scheduler", this::pass, wakeups::awaitScheduler, wakeups::wakeScheduler,
                 configuration.getSchedulerInterval());
     }
 
@@ -96,6 +101,9 @@ public class Scheduler {
     /** Runs one scheduling pass. Called by the loop thread only. */
     void pass() {
         for (JobRecord job : jobs.findRunnable(clock.instant(), BATCH)) {
+            if (loop.stopping()) {
+                return;
+            }
             schedule(job);
         }
     }
@@ -105,15 +113,18 @@ public class Scheduler {
         Placement.Result placed;
         try {
             placed = placement.place(spec, jobs.usageOf(job.tenant()));
+            metrics.placed(placed.decision());
         } catch (PolicyException e) {
+            metrics.placementUnavailable(PolicyMetrics.Source.SCHEDULER);
             LOG.atWarn().addKeyValue("jobId", job.id()).setCause(e).log("placement policy unavailable");
-            lifecycle.waiting(job, "waiting: placement policy unavailable: " + e.getMessage(), null, null);
+            String reason = "waiting: placement policy unavailable: " + e.getMessage();
+            lifecycle.waiting(job, new Waiting(reason, List.of(), List.of()), null, null);
             return;
         }
         Resources request = Placement.requestOf(spec);
         Optional<Backend> chosen = placed.firstWithRoom(request);
         if (chosen.isEmpty()) {
-            lifecycle.waiting(job, placed.waitingReason(request), placed.decision(), placed.input());
+            lifecycle.waiting(job, placed.waiting(request), placed.decision(), placed.input());
             return;
         }
         String backendId = chosen.get().describe().id();
@@ -140,7 +151,9 @@ public class Scheduler {
 
     private void launchFailed(JobRecord job, AttemptRecord attempt, BackendException e) {
         if (e.kind() == BackendException.Kind.CAPACITY) {
-            lifecycle.requeue(attempt, "waiting: " + attempt.backendId() + ": " + e.getMessage());
+            String backendId = attempt.backendId();
+            lifecycle.requeue(attempt, new Waiting("waiting: " + backendId + ": " + e.getMessage(), List.of(),
+                    List.of(new Waiting.Obstacle(backendId, Waiting.Kind.CAPACITY, e.getMessage()))));
             return;
         }
         LOG.atWarn().addKeyValue("jobId", job.id()).addKeyValue("attempt", attempt.number())

@@ -42,7 +42,7 @@ class JobLifecycleTest {
 
     private static JobRecord job(int attemptCount, int maxAttempts) {
         return new JobRecord("job-1", "acme", "test", JobState.RUNNING, 0, "{}", 1, 0, null, "digest", "trace", "{}",
-                null, maxAttempts, attemptCount, false, null, NOW, NOW);
+                null, null, maxAttempts, attemptCount, false, null, NOW, NOW);
     }
 
     private static AttemptEnd exit(EndReason reason, Integer exitCode) {

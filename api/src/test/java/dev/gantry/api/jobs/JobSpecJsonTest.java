@@ -8,6 +8,7 @@ import dev.gantry.api.GantryConfiguration;
 import dev.gantry.api.web.FieldError;
 import dev.gantry.api.web.InvalidRequestException;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JobSpecJsonTest {
@@ -34,8 +35,8 @@ class JobSpecJsonTest {
                 {"name": "nightly", "tenant": "acme", "labels": {"team": "data"}, "command": ["run", "--all"],
                  "env": {"MODE": "full"}, "workingDir": "work", "resources": {"cpu": 2.5, "memory": "2Gi", "gpu": 1},
                  "timeout": "PT30M", "retry": {"maxAttempts": 4, "backoff": {"initial": "PT2S", "max": "PT1M",
-                 "multiplier": 3}}, "placement": {"backends": ["local"], "region": "eu", "labels": {"tier": "on-prem"}},
-                 "priority": 7}""";
+                 "multiplier": 3}}, "placement": {"backends": ["local"], "region": "eu", "labels": {"tier": "on-prem"},
+                 "interruptible": true}, "priority": 7}""";
 
         JobSpec spec = specs.parse(mapper.readTree(json));
         JobSpec again = specs.read(specs.toText(spec));
@@ -43,6 +44,28 @@ class JobSpecJsonTest {
         assertThat(again).isEqualTo(spec);
         assertThat(spec.resources().memoryBytes()).isEqualTo(2L << 30);
         assertThat(spec.retry().initialBackoff()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(spec.placement().interruptible()).isTrue();
+    }
+
+    @Test
+    void interruptibleMustBeABoolean() throws Exception {
+        var error = catchThrowableOfType(InvalidRequestException.class, () -> specs.parse(mapper.readTree(
+                "{\"command\": [\"true\"], \"placement\": {\"interruptible\": \"yes\"}}")));
+
+        assertThat(error.errors()).containsExactly(new FieldError("placement.interruptible", "must be true or false"));
+    }
+
+    @Test
+    void defaultLabelsFillOnlyWhatTheJobLacksAndAreChecked() throws Exception {
+        JobSpec spec = specs.parse(mapper.readTree("{\"command\": [\"true\"], \"labels\": {\"team\": \"data\"}}"));
+
+        JobSpec withDefaults = specs.withDefaultLabels(spec, Map.of("team", "ops", "cost-centre", "cc-7"));
+
+        assertThat(withDefaults.labels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("team", "data", "cost-centre", "cc-7"));
+        var error = catchThrowableOfType(InvalidRequestException.class,
+                () -> specs.withDefaultLabels(spec, Map.of("not a name!", "x")));
+        assertThat(error.errors()).extracting(FieldError::field).containsExactly("labels.not a name!");
     }
 
     @Test

@@ -117,6 +117,6 @@ class QuotaIT implements ControlPlaneTestSupport {
     /** A stored job marked for cancellation, so the scheduler never picks it up; it still counts as usage. */
     private static JobRecord record(String tenant, JobState state, double cpu, long memoryBytes, Instant now) {
         return new JobRecord(UUID.randomUUID().toString(), tenant, "usage", state, 0, "{}", cpu, memoryBytes, null,
-                "digest", "trace", "{}", null, 1, 0, true, null, now, now);
+                "digest", "trace", "{}", null, null, 1, 0, true, null, now, now);
     }
 }

@@ -64,11 +64,14 @@ class OpaServerEngineIT implements ControlPlaneTestSupport {
         String admitted = api.submit(JOB);
         api.awaitState(admitted, "COMPLETED", Duration.ofSeconds(30));
         int stored = api.get("/v1/jobs?limit=500").json().get("jobs").size();
+        Map<String, String> failedAdmission = Map.of("decision", "admission", "source", "submission");
+        double failedBefore = api.metric("gantry_policy_unavailable_total", failedAdmission);
 
         opa.destroyForcibly().waitFor();
         ApiClient.Response whileDown = api.post("/v1/jobs", JOB);
 
         assertThat(whileDown.status()).isEqualTo(503);
+        assertThat(api.metric("gantry_policy_unavailable_total", failedAdmission)).isEqualTo(failedBefore + 1);
         assertThat(whileDown.contentType()).startsWith("application/problem+json");
         assertThat(api.get("/v1/jobs?limit=500").json().get("jobs")).hasSize(stored);
 

@@ -16,8 +16,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -26,7 +35,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The control plane with {@code gantry.policy.bundle} set to a bundle file built from the default
  * policies with other limits: the bundle is rebuilt under the running control plane, and admission
- * follows without a restart; garbage written in its place is refused and the last good bundle stays.
+ * follows without a restart; garbage written in its place is refused and the last good bundle stays;
+ * jobs submitted while bundles are swapped under them are each decided by one whole bundle.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,6 +71,8 @@ class PolicyBundleReloadIT implements ControlPlaneTestSupport {
     @Test
     void rebuiltBundleAppliesWithoutRestartAndGarbageIsRefused() throws IOException {
         ApiClient api = new ApiClient(server.getURI());
+        buildBundle(4, "max-cpu-4");
+        awaitRevision("max-cpu-4");
         ApiClient.Response denied = api.post("/v1/jobs", JOB_WITH_8_CPUS);
 
         assertThat(denied.status()).isEqualTo(403);
@@ -81,8 +93,95 @@ class PolicyBundleReloadIT implements ControlPlaneTestSupport {
         assertThat(engine.lastRefusal().orElseThrow().reason()).contains(bundle.toString());
     }
 
+    /**
+     * Four clients submit a job asking for 8 CPUs while the bundle in force alternates between one
+     * that allows at most 4 and one that allows 16. Every answer must be the decision of exactly
+     * one of them: admitted under the loose revision, or denied under the strict one for the strict
+     * limit. A call that saw half of a swap would show another revision, a mismatch, or an error.
+     */
+    @Test
+    void submissionsWhileBundlesAreSwappedAreEachDecidedByOneWholeBundle() throws Exception {
+        ApiClient api = new ApiClient(server.getURI());
+        Path strict = buildBundle(4, "strict", bundle.resolveSibling("strict.tar.gz"));
+        Path loose = buildBundle(16, "loose", bundle.resolveSibling("loose.tar.gz"));
+        copyIntoPlace(loose);
+        awaitRevision("loose");
+        AtomicBoolean submitting = new AtomicBoolean(true);
+        AtomicInteger swaps = new AtomicInteger();
+        Thread swapper = new Thread(() -> {
+            for (int swap = 0; submitting.get() && swap < 200; swap++) {
+                copyIntoPlace(swap % 2 == 0 ? strict : loose);
+                swaps.incrementAndGet();
+                pause();
+                pause();
+                pause();
+            }
+        }, "bundle-swapper");
+        swapper.start();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> answers = new ArrayList<>();
+            for (int client = 0; client < 4; client++) {
+                answers.add(clients.submit(() -> submitWhileSwapping(api, swaps)));
+            }
+            Set<String> seen = new HashSet<>();
+            for (Future<List<String>> answer : answers) {
+                seen.addAll(answer.get(120, TimeUnit.SECONDS));
+            }
+            assertThat(seen).as("answers seen while bundles were swapped").containsExactlyInAnyOrder(
+                    "201 by loose", "403 by strict for the limit of 4");
+        } finally {
+            submitting.set(false);
+            swapper.join();
+            clients.shutdownNow();
+        }
+    }
+
+    /**
+     * Submits jobs one after another, at least 25 and until six swaps have happened (400 at most),
+     * and describes each answer.
+     */
+    private static List<String> submitWhileSwapping(ApiClient api, AtomicInteger swaps) {
+        List<String> answers = new ArrayList<>();
+        while (answers.size() < 400 && (answers.size() < 25 || swaps.get() < 6)) {
+            ApiClient.Response response = api.post("/v1/jobs", JOB_WITH_8_CPUS);
+            answers.add(switch (response.status()) {
+                case 201 -> "201 by " + response.json().get("admission").get("revision").asText();
+                case 403 -> "403 by " + response.json().get("policyRevision").asText()
+                        + (response.json().get("reasons").toString().contains("exceeds the limit of 4 per job")
+                                ? " for the limit of 4"
+                                : " for " + response.json().get("reasons"));
+                default -> response.status() + ": " + response.body();
+            });
+        }
+        return answers;
+    }
+
+    private void copyIntoPlace(Path built) {
+        try {
+            Path next = Files.copy(built, bundle.resolveSibling("next.tar.gz"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(next, bundle, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitRevision(String revision) {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (!policy.revision().equals(revision) && Instant.now().isBefore(deadline)) {
+            pause();
+        }
+        assertThat(policy.revision()).isEqualTo(revision);
+    }
+
     /** Builds the default policies with another CPU limit, renamed into place over the bundle. */
     private void buildBundle(int maxCpu, String revision) throws IOException {
+        Path built = buildBundle(maxCpu, revision, bundle.resolveSibling("built.tar.gz"));
+        Files.move(built, bundle, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Builds the default policies with another CPU limit into {@code output}. */
+    private Path buildBundle(int maxCpu, String revision, Path output) throws IOException {
         Path source = Files.createTempDirectory(bundle.getParent(), "source-");
         Path gantry = Files.createDirectories(source.resolve("gantry"));
         try (Stream<Path> files = Files.list(POLICIES)) {
@@ -98,7 +197,7 @@ class PolicyBundleReloadIT implements ControlPlaneTestSupport {
         run(opaExecutable(), "build", "--target=wasm", "--revision=" + revision,
                 "--entrypoint=gantry/admission/decision", "--entrypoint=gantry/placement/decision",
                 "--output=" + built, source.toString());
-        Files.move(built, bundle, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Files.move(built, output, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void run(String... command) throws IOException {

@@ -93,6 +93,8 @@ class PolicyConformanceTest {
         json.put("allow", decision.allowed());
         ArrayNode reasons = json.putArray("reasons");
         decision.reasons().forEach(reasons::add);
+        ObjectNode labels = json.putObject("defaults").putObject("labels");
+        decision.defaults().labels().forEach(labels::put);
         return json;
     }
 
@@ -100,6 +102,8 @@ class PolicyConformanceTest {
         ObjectNode json = JSON.createObjectNode();
         json.set("backends", asJson(decision.eligible()));
         json.set("rejected", asJson(decision.rejected()));
+        ArrayNode wait = json.putArray("wait");
+        decision.waitReasons().forEach(wait::add);
         return json;
     }
 

@@ -132,6 +132,7 @@ class WasmPolicyEngineBundleTest {
         Path source = Files.createDirectories(directory.resolve("source"));
         Files.copy(Path.of("src/main/rego/gantry/admission.rego"), source.resolve("admission.rego"));
         Files.copy(Path.of("src/main/rego/gantry/text.rego"), source.resolve("text.rego"));
+        Files.copy(Path.of("src/main/rego/gantry/tenants.rego"), source.resolve("tenants.rego"));
         Files.writeString(source.resolve("placement.rego"), PLACE_NOWHERE);
         Files.writeString(source.resolve("data.json"), """
                 {"gantry": {"limits": {"max_cpu": 2, "max_memory_bytes": 1073741824, "max_gpu": 0,

@@ -136,6 +136,29 @@ class WasmPolicyEngineTest {
     }
 
     @Test
+    void tenantDefaultLabelsTheJobLacksAreOffered() throws PolicyException {
+        var input = with(admission(), "/job/tenant", "research");
+        with(input, "/caller/tenant", "research");
+        with(input, "/job/labels", Map.of("retention", "7d"));
+
+        AdmissionDecision decision = engine.admit(text(input));
+
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.defaults().labels()).containsExactly(Map.entry("cost-centre", "cc-research"));
+    }
+
+    @Test
+    void tenantAtItsRunningJobsQuotaWaits() throws PolicyException {
+        var input = with(placement(backend("k8s")), "/job/tenant", "quota-test");
+        with(input, "/usage", Map.of("runningJobs", 1, "queuedJobs", 0, "cpu", 2, "memoryBytes", 0));
+
+        PlacementDecision decision = engine.place(text(input));
+
+        assertThat(decision.waitReasons()).containsExactly("tenant 'quota-test' has 1 running jobs; its quota is 1");
+        assertThat(decision.eligible()).extracting(BackendChoice::backendId).containsExactly("k8s");
+    }
+
+    @Test
     void freeBackendIsRankedBeforeFullOne() throws PolicyException {
         var full = backend("a-full");
         with(full, "/capacity/free", Map.of("cpu", 0, "memoryBytes", 0, "gpu", 0));

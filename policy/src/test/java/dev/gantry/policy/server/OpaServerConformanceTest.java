@@ -74,6 +74,7 @@ class OpaServerConformanceTest {
 
         assertThat(fromServer.allowed()).isEqualTo(fromEmbedded.allowed());
         assertThat(fromServer.reasons()).isEqualTo(fromEmbedded.reasons());
+        assertThat(fromServer.defaults()).isEqualTo(fromEmbedded.defaults());
         assertThat(fromServer.inputDigest()).isEqualTo(fromEmbedded.inputDigest());
     }
 
@@ -87,6 +88,7 @@ class OpaServerConformanceTest {
 
         assertThat(fromServer.eligible()).isEqualTo(fromEmbedded.eligible());
         assertThat(fromServer.rejected()).isEqualTo(fromEmbedded.rejected());
+        assertThat(fromServer.waitReasons()).isEqualTo(fromEmbedded.waitReasons());
         assertThat(fromServer.inputDigest()).isEqualTo(fromEmbedded.inputDigest());
     }
 
@@ -106,6 +108,7 @@ class OpaServerConformanceTest {
         for (int i = 0; i < inputs.size(); i++) {
             assertThat(actual.get(i).eligible()).isEqualTo(expected.get(i).eligible());
             assertThat(actual.get(i).rejected()).isEqualTo(expected.get(i).rejected());
+            assertThat(actual.get(i).waitReasons()).isEqualTo(expected.get(i).waitReasons());
         }
     }
 
