@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -139,12 +140,14 @@ class PolicyBundleReloadIT implements ControlPlaneTestSupport {
 
     /**
      * Submits jobs one after another, at least 25 and until six swaps have happened (400 at most),
-     * and describes each answer.
+     * each for a new tenant, and describes each answer.
      */
     private static List<String> submitWhileSwapping(ApiClient api, AtomicInteger swaps) {
         List<String> answers = new ArrayList<>();
         while (answers.size() < 400 && (answers.size() < 25 || swaps.get() < 6)) {
-            ApiClient.Response response = api.post("/v1/jobs", JOB_WITH_8_CPUS);
+            // A tenant of its own per job, so the tenants' CPU quotas never enter the decisions.
+            String job = JOB_WITH_8_CPUS.replace("\"acme\"", "\"swap-" + UUID.randomUUID() + "\"");
+            ApiClient.Response response = api.post("/v1/jobs", job);
             answers.add(switch (response.status()) {
                 case 201 -> "201 by " + response.json().get("admission").get("revision").asText();
                 case 403 -> "403 by " + response.json().get("policyRevision").asText()
