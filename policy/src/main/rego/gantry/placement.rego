@@ -197,8 +197,12 @@ ranking_keys contains [fit_rank(backend), tier_rank(backend), price_key(backend)
 }
 
 fit_rank(backend) := 0 if {
-	fits_now(backend)
+	backend.id in fitting_ids
 } else := 1
+
+# Evaluated once per decision: functions are not memoised, and several rules
+# below ask whether a backend fits.
+fitting_ids := {id | some id, backend in backends; fits_now(backend)}
 
 fits_now(backend) if {
 	every name in dimensions {
@@ -225,7 +229,7 @@ eligible_on_premises := {id | some id in eligible_ids; on_premises(backends[id])
 
 on_premises_has_room if {
 	some id in eligible_on_premises
-	fits_now(backends[id])
+	id in fitting_ids
 }
 
 # A backend of another tier with room stands in for on-premises backends that
@@ -233,7 +237,7 @@ on_premises_has_room if {
 # not bursting: the cloud is simply where it runs.
 bursting(backend) if {
 	not on_premises(backend)
-	fits_now(backend)
+	backend.id in fitting_ids
 	count(eligible_on_premises) > 0
 	not on_premises_has_room
 }
@@ -255,7 +259,7 @@ eligible_reason(backend) := concat("; ", [part |
 ])
 
 fit_text(backend) := "has free capacity now" if {
-	fits_now(backend)
+	backend.id in fitting_ids
 } else := "no free capacity now, the job would wait"
 
 tier_text(backend) := concat("", ["tier ", text.quoted(tier(backend))]) if {
