@@ -167,8 +167,8 @@ public class JobService {
         return new JobView(
                 job.id(), job.name(), job.tenant(), job.state(), spec.labels(), job.priority(), job.traceId(),
                 job.cancelRequested(), job.waitingReason(), decisionLog.tree(job.waitingDetail()), job.nextRunAt(),
-                job.createdAt(), job.updatedAt(), job.attemptCount(), job.maxAttempts(), JobSpecJson.write(spec), tree(job.admission()),
-                attemptViews, decisionViews);
+                job.createdAt(), job.updatedAt(), job.attemptCount(), job.maxAttempts(), JobSpecJson.write(spec),
+                tree(job.admission()), attemptViews, decisionViews);
     }
 
     private JobView view(JobRecord job) {

@@ -250,11 +250,20 @@ public class ShadowPolicy {
     /** Stops the shadow's threads and closes the candidate; called once when the control plane stops. */
     @PreDestroy
     void close() {
-        replays.shutdownNow();
-        live.shutdownNow();
         ShadowCandidate candidate = current;
         if (candidate != null) {
+            // Closed first, so the replay stops at its next page and queued comparisons are dropped.
             candidate.close();
+        }
+        // Not shutdownNow: an interrupt during a database read would close the embedded database's files.
+        replays.shutdown();
+        live.shutdown();
+        try {
+            if (!replays.awaitTermination(10, TimeUnit.SECONDS) || !live.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.atWarn().log("policy shadow threads still busy at shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
