@@ -261,6 +261,29 @@ deny contains msg if {
 	])
 }
 
+# The program is looked up on PATH and loaded by the dynamic linker, so a job
+# of a restricted tenant that sets PATH or LD_* could run another program under
+# an allowed name. This keeps the program itself to the list; it does not limit
+# what an allowed program does with its arguments (python3 -c runs anything).
+deny contains msg if {
+	valid_tenant
+	_ := allowed_programs
+	some name in job_env_names
+	loader_variable(name)
+	msg := concat("", [
+		"tenant ", text.quoted(job.tenant), " runs only listed programs, so its jobs may not set ",
+		name, ", which changes which program runs",
+	])
+}
+
+job_env_names := [name | some name in job.envNames; is_string(name)] if {
+	is_array(job.envNames)
+} else := []
+
+loader_variable("PATH")
+
+loader_variable(name) if startswith(name, "LD_")
+
 # Undefined for a tenant without an entry, so the rule above is not met.
 allowed_programs := [name | some name in entry; is_string(name)] if {
 	entry := data.gantry.allowed_commands[tenant_name]

@@ -398,6 +398,27 @@ analytics := object.union(valid, {
 
 analytics_running(command) := json.patch(analytics, [{"op": "replace", "path": "/job/command", "value": command}])
 
+analytics_with_env(names) := json.patch(analytics, [{"op": "add", "path": "/job/envNames", "value": names}])
+
+test_restricted_tenant_may_not_set_path if {
+	reasons(analytics_with_env(["MODE", "PATH"])) == [concat("", [
+		"tenant 'analytics' runs only listed programs, so its jobs may not set PATH, ",
+		"which changes which program runs",
+	])]
+}
+
+test_restricted_tenant_may_not_set_ld_variables if {
+	count(reasons(analytics_with_env(["LD_PRELOAD", "LD_LIBRARY_PATH"]))) == 2
+}
+
+test_restricted_tenant_may_set_other_variables if {
+	allowed(analytics_with_env(["MODE", "SPARK_HOME"]))
+}
+
+test_unrestricted_tenant_may_set_path if {
+	allowed(json.patch(valid, [{"op": "add", "path": "/job/envNames", "value": ["PATH"]}]))
+}
+
 test_allowed_program_allowed if {
 	allowed(analytics)
 }

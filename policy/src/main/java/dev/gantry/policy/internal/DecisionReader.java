@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Turns the raw result set of a policy entrypoint into a decision, refusing anything that does not
@@ -22,6 +23,11 @@ import java.util.TreeMap;
 public final class DecisionReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    // The label rules of a submitted job, so default labels a job could not carry are a malformed
+    // decision here (caught by bundle probes and shadow) rather than a failed submission later.
+    private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,126}[A-Za-z0-9])?");
+    private static final int MAX_LABEL_VALUE = 256;
 
     private DecisionReader() {
     }
@@ -160,9 +166,23 @@ public final class DecisionReader {
             if (!label.getValue().isTextual()) {
                 throw malformed(entrypoint, "defaults.labels must be an object of strings");
             }
-            values.put(label.getKey(), label.getValue().textValue());
+            String name = label.getKey();
+            String value = label.getValue().textValue();
+            if (!LABEL_NAME.matcher(name).matches()) {
+                throw malformed(entrypoint, "defaults.labels has '" + abbreviated(name) + "', which is not a label"
+                        + " name (letters, digits, '.', '_', '/', '-', at most 128, starting and ending alphanumeric)");
+            }
+            if (value.length() > MAX_LABEL_VALUE || value.chars().anyMatch(Character::isISOControl)) {
+                throw malformed(entrypoint, "defaults.labels." + name + " must be at most " + MAX_LABEL_VALUE
+                        + " characters without control characters");
+            }
+            values.put(name, value);
         }
         return new AdmissionDecision.Defaults(values);
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     private static List<BackendChoice> choices(String entrypoint, JsonNode array, String field)

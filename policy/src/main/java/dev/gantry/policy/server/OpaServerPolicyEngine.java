@@ -10,6 +10,7 @@ import dev.gantry.policy.PolicyException;
 import dev.gantry.policy.internal.DecisionReader;
 import dev.gantry.policy.internal.DecisionReader.Provenance;
 import dev.gantry.policy.internal.InputDocuments;
+import dev.gantry.policy.internal.Revisions;
 import dev.gantry.policy.server.internal.OpaDataApi;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -127,7 +128,8 @@ public final class OpaServerPolicyEngine implements PolicyEngine {
         OpaDataApi.Answer answer = api.query(path, inputJson);
         Duration evaluationTime = Duration.ofNanos(System.nanoTime() - start);
 
-        String answerRevision = answer.revision().orElse(UNVERSIONED);
+        String answerRevision = Revisions.check(
+                answer.revision().orElse(UNVERSIONED), "the bundle of the OPA server at " + api.baseUrl());
         revision = answerRevision;
         JsonNode result = answer.result().orElseThrow(() -> new PolicyException(
                 path + " is undefined for this input on the OPA server at " + api.baseUrl()));

@@ -20,6 +20,9 @@ public final class TarArchive {
     /** The largest single entry read; a policy bundle is far smaller. */
     public static final int MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
+    /** The most all entries may hold together once unpacked, so a small upload cannot unpack to gigabytes. */
+    public static final long MAX_TOTAL_BYTES = 128L * 1024 * 1024;
+
     private static final int BLOCK = 512;
     private static final int NAME_OFFSET = 0;
     private static final int NAME_LENGTH = 100;
@@ -43,13 +46,24 @@ public final class TarArchive {
      * @throws IOException when the stream is not a gzip-compressed tar archive or is truncated
      */
     public static Map<String, byte[]> readFiles(InputStream gzipped) throws IOException {
+        return readFiles(gzipped, MAX_TOTAL_BYTES);
+    }
+
+    /** {@link #readFiles(InputStream)} with another limit on the entries' total size. */
+    static Map<String, byte[]> readFiles(InputStream gzipped, long maxTotalBytes) throws IOException {
         InputStream in = new GZIPInputStream(gzipped);
         Map<String, byte[]> files = new LinkedHashMap<>();
         String pendingName = null;
         byte[] header = readBlock(in);
+        long total = 0;
         while (header != null && !isZero(header)) {
             verifyChecksum(header);
-            byte[] content = readContent(in, size(header));
+            long size = size(header);
+            total += size;
+            if (total > maxTotalBytes) {
+                throw new IOException("tar entries exceed " + maxTotalBytes + " bytes in all");
+            }
+            byte[] content = readContent(in, size);
             char type = (char) header[TYPE_OFFSET];
             if (type == '0' || type == '\0') {
                 files.put(normalize(pendingName != null ? pendingName : name(header)), content);

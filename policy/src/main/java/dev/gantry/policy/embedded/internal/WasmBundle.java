@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.policy.PolicyException;
 import dev.gantry.policy.internal.Digests;
+import dev.gantry.policy.internal.Revisions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ public final class WasmBundle {
             throw new PolicyException("policy bundle " + origin
                     + " holds no WebAssembly module; build it with opa build -t wasm");
         }
-        return new WasmBundle(origin, wasm, dataJson(files, origin), revision(manifest, wasm));
+        return new WasmBundle(origin, wasm, dataJson(files, origin), revision(manifest, wasm, origin));
     }
 
     /** Where the bundle came from: a file path or a class path resource. */
@@ -121,10 +122,10 @@ public final class WasmBundle {
         return modules.isEmpty() ? DEFAULT_MODULE : modules.iterator().next();
     }
 
-    private static String revision(JsonNode manifest, byte[] wasm) {
+    private static String revision(JsonNode manifest, byte[] wasm, String origin) throws PolicyException {
         String declared = manifest.path("revision").asText("");
         if (!declared.isEmpty()) {
-            return declared;
+            return Revisions.check(declared, "policy bundle " + origin);
         }
         String digest = Digests.sha256Hex(wasm);
         return "sha256:" + digest.substring(0, DIGEST_PREFIX_LENGTH);

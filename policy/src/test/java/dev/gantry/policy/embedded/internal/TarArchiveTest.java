@@ -27,6 +27,15 @@ class TarArchiveTest {
     }
 
     @Test
+    void entriesTogetherLargerThanTheLimitAreRefused() throws IOException {
+        byte[] archive = gzip(entry("a", '0', "x".repeat(600)), entry("b", '0', "y".repeat(600)), end());
+
+        assertThat(TarArchive.readFiles(new ByteArrayInputStream(archive), 1200)).hasSize(2);
+        assertThatThrownBy(() -> TarArchive.readFiles(new ByteArrayInputStream(archive), 1199))
+                .isInstanceOf(IOException.class).hasMessageContaining("1199 bytes in all");
+    }
+
+    @Test
     void skipsDirectories() throws IOException {
         byte[] archive = gzip(entry("/gantry/", '5', ""), entry("/gantry/a.rego", '0', "package a"), end());
 
