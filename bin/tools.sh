@@ -8,7 +8,7 @@ ensure_opa() {
     local gobin
     gobin="$(go env GOPATH 2>/dev/null)/bin"
     export PATH="$gobin:$PATH"
-    if command -v opa >/dev/null 2>&1 && opa version 2>/dev/null | grep -q "^Version: ${OPA_VERSION#v}$"; then
+    if command -v opa >/dev/null 2>&1 && [[ "$(opa version 2>/dev/null)" == "Version: ${OPA_VERSION#v}"$'\n'* ]]; then
         return 0
     fi
     if ! command -v go >/dev/null 2>&1; then

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +195,7 @@ public class JobService {
         TenantUsage usage = jobs.usageOf(submitted.tenant());
         String input = inputs.admission(submitted, usage);
         AdmissionDecision decision = admit(submitted, input);
-        JobSpec spec = withDefaults(submitted, decision);
+        JobSpec spec = withDefaults(submitted, decision, PolicyMetrics.Source.SUBMISSION);
         checkPlaceable(spec, usage);
         JobRecord job = newJob(spec, specs.toText(spec), idempotencyKey, digest, decision);
         try {
@@ -235,16 +236,23 @@ public class JobService {
      * The admitted job with the labels admission policy supplies for it. Defaults that would make
      * the job invalid are the policy's fault, so no decision is taken to have been made.
      *
+     * @param source who asked for the decision, for the count of decisions that could not be made
      * @throws PolicyUnavailableException when the defaults make the job invalid
      */
-    public JobSpec withDefaults(JobSpec spec, AdmissionDecision decision) {
+    public JobSpec withDefaults(JobSpec spec, AdmissionDecision decision, PolicyMetrics.Source source) {
         try {
             return specs.withDefaultLabels(spec, decision.defaults().labels());
         } catch (InvalidRequestException e) {
+            // Single labels are checked as the decision is read; this catches what only the whole
+            // job shows, such as more labels in all than a job may carry.
+            metrics.admissionUnavailable(source);
+            String errors = e.errors().stream()
+                    .map(error -> error.field() + ": " + error.message())
+                    .collect(Collectors.joining("; "));
             LOG.atError().addKeyValue("tenant", spec.tenant()).addKeyValue("revision", decision.revision())
-                    .addKeyValue("errors", e.errors()).log("admission policy returned invalid defaults");
+                    .addKeyValue("errors", errors).log("admission policy returned invalid defaults");
             throw new PolicyUnavailableException("admission policy revision " + decision.revision()
-                    + " returned default labels the job cannot carry: " + e.errors(), e);
+                    + " returned default labels the job cannot carry: " + errors, e);
         }
     }
 

@@ -31,6 +31,7 @@ public class PolicyController {
 
     private static final String SHADOW_PATH = "/v1/policy/shadow";
     private static final String GZIP = "application/gzip";
+    private static final String X_GZIP = "application/x-gzip";
 
     private final JobDescriptorReader descriptors;
     private final PolicyEvaluation evaluation;
@@ -63,7 +64,7 @@ public class PolicyController {
      * background. A bundle that does not load or fails its probes gets a 422 naming why, and an
      * earlier candidate stays; an empty body gets a 400.
      */
-    @Put(value = "/shadow", consumes = {GZIP, MediaType.APPLICATION_OCTET_STREAM},
+    @Put(value = "/shadow", consumes = {GZIP, X_GZIP, MediaType.APPLICATION_OCTET_STREAM},
             produces = MediaType.APPLICATION_JSON)
     public HttpResponse<ShadowReport> loadShadow(@Body @Nullable byte[] bundle) {
         return HttpResponse.<ShadowReport>status(HttpStatus.CREATED)

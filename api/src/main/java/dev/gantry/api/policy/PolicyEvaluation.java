@@ -58,7 +58,7 @@ public class PolicyEvaluation {
         if (!admission.allowed()) {
             return new EvaluationView(EvaluationView.Admission.of(admission), null, null, null, Outcome.DENIED);
         }
-        JobSpec admitted = jobs.withDefaults(spec, admission);
+        JobSpec admitted = jobs.withDefaults(spec, admission, PolicyMetrics.Source.DRY_RUN);
         return withPlacement(
                 EvaluationView.Admission.of(admission), place(admitted, usage), Placement.requestOf(admitted));
     }

@@ -116,8 +116,12 @@ public class Scheduler {
             metrics.placed(placed.decision());
         } catch (PolicyException e) {
             metrics.placementUnavailable(PolicyMetrics.Source.SCHEDULER);
-            LOG.atWarn().addKeyValue("jobId", job.id()).setCause(e).log("placement policy unavailable");
             String reason = "waiting: placement policy unavailable: " + e.getMessage();
+            if (!reason.equals(job.waitingReason())) {
+                // Once per job and reason, not once per pass while the policy stays unavailable.
+                LOG.atWarn().addKeyValue("jobId", job.id()).addKeyValue("tenant", job.tenant())
+                        .addKeyValue("traceId", job.traceId()).setCause(e).log("placement policy unavailable");
+            }
             lifecycle.waiting(job, new Waiting(reason, List.of(), List.of()), null, null);
             return;
         }
