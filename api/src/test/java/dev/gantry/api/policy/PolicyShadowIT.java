@@ -174,6 +174,21 @@ class PolicyShadowIT implements ControlPlaneTestSupport {
     }
 
     @Test
+    void candidateThatWouldBreakEveryDecisionIsRefused() {
+        api.put(SHADOW, bundles.withMaxCpu(4, "shadow-kept-too"), GZIP);
+
+        ApiClient.Response longRevision = api.put(SHADOW, bundles.withMaxCpu(4, "r".repeat(300)), GZIP);
+        ApiClient.Response badLabels =
+                api.put(SHADOW, bundles.withDefaultLabels("{\"bad name!\": \"v\"}", "shadow-bad-labels"), GZIP);
+
+        assertThat(longRevision.status()).isEqualTo(422);
+        assertThat(longRevision.json().get("detail").asText()).contains("300 characters long");
+        assertThat(badLabels.status()).isEqualTo(422);
+        assertThat(badLabels.json().get("detail").asText()).contains("'bad name!'");
+        assertThat(api.get(SHADOW).json().get("candidateRevision").asText()).isEqualTo("shadow-kept-too");
+    }
+
+    @Test
     void emptyOrMistypedUploadIsABadRequest() {
         ApiClient.Response empty = api.put(SHADOW, new byte[0], GZIP);
         ApiClient.Response json = api.put(SHADOW, "{}".getBytes(), "application/json");

@@ -37,6 +37,14 @@ final class TestBundles {
         return build(source, revision, ADMISSION, PLACEMENT);
     }
 
+    /** The default policies giving every tenant without an entry the default labels {@code labels}. */
+    byte[] withDefaultLabels(String labels, String revision) {
+        Path source = copyOfDefaults();
+        Path data = source.resolve("gantry").resolve("data.json");
+        rewrite(data, read(data).replace("\"default\": {}", "\"default\": " + labels));
+        return build(source, revision, ADMISSION, PLACEMENT);
+    }
+
     /** The default policies with {@code admission.rego} replaced by {@code admission}. */
     byte[] withAdmission(String admission, String revision) {
         Path source = copyOfDefaults();
