@@ -1,6 +1,7 @@
 package dev.gantry.api.policy;
 
 import dev.gantry.api.jobs.DecisionLog;
+import dev.gantry.api.jobs.Waiting;
 import dev.gantry.policy.AdmissionDecision;
 import dev.gantry.policy.PlacementDecision;
 import dev.gantry.policy.PlacementDecision.BackendChoice;
@@ -14,17 +15,23 @@ import java.util.Map;
  * @param admission the admission decision
  * @param placement the placement decision; null when admission denies, as placement is then not asked
  * @param wouldRunOn the first eligible backend with room now; null when the job would not start now
- * @param waiting why an admitted, placeable job would wait; null otherwise
+ * @param waitingReason why an admitted, placeable job would wait, in one line; null otherwise
+ * @param waiting the same in detail, in the form a waiting job shows it; null otherwise
  * @param outcome what a submission of the descriptor would lead to now
  */
 public record EvaluationView(
-        Admission admission, Placement placement, String wouldRunOn, String waiting, Outcome outcome) {
+        Admission admission,
+        Placement placement,
+        String wouldRunOn,
+        String waitingReason,
+        Waiting waiting,
+        Outcome outcome) {
 
     /** What a submission of the evaluated descriptor would lead to now. */
     public enum Outcome {
         /** Admitted and started at once on {@code wouldRunOn}. */
         WOULD_RUN,
-        /** Admitted, and waiting for room for the reason in {@code waiting}. */
+        /** Admitted, and waiting for the reason in {@code waiting}. */
         WOULD_WAIT,
         /** Refused by admission policy (403), for the admission's reasons. */
         DENIED,

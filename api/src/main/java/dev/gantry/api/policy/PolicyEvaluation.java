@@ -4,6 +4,7 @@ import dev.gantry.api.jobs.JobService;
 import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.jobs.PolicyUnavailableException;
 import dev.gantry.api.jobs.TenantUsage;
+import dev.gantry.api.jobs.Waiting;
 import dev.gantry.api.policy.EvaluationView.Outcome;
 import dev.gantry.api.scheduling.Placement;
 import dev.gantry.policy.AdmissionDecision;
@@ -56,7 +57,8 @@ public class PolicyEvaluation {
                 .addKeyValue("revision", admission.revision()).addKeyValue("inputDigest", admission.inputDigest())
                 .log("policy dry run");
         if (!admission.allowed()) {
-            return new EvaluationView(EvaluationView.Admission.of(admission), null, null, null, Outcome.DENIED);
+            return new EvaluationView(
+                    EvaluationView.Admission.of(admission), null, null, null, null, Outcome.DENIED);
         }
         JobSpec admitted = jobs.withDefaults(spec, admission, PolicyMetrics.Source.DRY_RUN);
         return withPlacement(
@@ -89,13 +91,15 @@ public class PolicyEvaluation {
             EvaluationView.Admission admission, Placement.Result placed, Resources request) {
         var placementView = EvaluationView.Placement.of(placed.decision());
         if (placed.decision().eligible().isEmpty()) {
-            return new EvaluationView(admission, placementView, null, null, Outcome.UNPLACEABLE);
+            return new EvaluationView(admission, placementView, null, null, null, Outcome.UNPLACEABLE);
         }
         Optional<Backend> chosen = placed.firstWithRoom(request);
         if (chosen.isEmpty()) {
+            Waiting waiting = placed.waiting(request);
             return new EvaluationView(
-                    admission, placementView, null, placed.waitingReason(request), Outcome.WOULD_WAIT);
+                    admission, placementView, null, waiting.reason(), waiting, Outcome.WOULD_WAIT);
         }
-        return new EvaluationView(admission, placementView, chosen.get().describe().id(), null, Outcome.WOULD_RUN);
+        return new EvaluationView(
+                admission, placementView, chosen.get().describe().id(), null, null, Outcome.WOULD_RUN);
     }
 }

@@ -60,6 +60,7 @@ class PolicyEvaluateIT implements ControlPlaneTestSupport {
         assertThat(placement.get("revision").asText()).isNotBlank();
         assertThat(result.get("wouldRunOn").asText()).isEqualTo("local");
         assertThat(result.get("waiting").isNull()).isTrue();
+        assertThat(result.get("waitingReason").isNull()).isTrue();
         assertThat(result.get("outcome").asText()).isEqualTo("WOULD_RUN");
     }
 

@@ -146,6 +146,12 @@ class PlacementIT implements ControlPlaneTestSupport {
         assertThat(obstacle(backends, "cloud-eu").get("reason").asText()).contains("allow-list");
         assertThat(job.get("waiting").get("holds")).isEmpty();
         assertThat(job.get("waitingReason").asText()).startsWith("waiting: ").contains("local: no free slot");
+        JsonNode dryRun = api.post("/v1/policy/evaluate", """
+                {"tenant": "acme", "command": ["true"], "placement": {"backends": ["local"]}}""").json();
+        assertThat(dryRun.get("outcome").asText()).isEqualTo("WOULD_WAIT");
+        assertThat(obstacle(dryRun.get("waiting").get("backends"), "local").get("kind").asText())
+                .isEqualTo("CAPACITY");
+        assertThat(dryRun.get("waitingReason").asText()).isEqualTo(job.get("waitingReason").asText());
     }
 
     @Test
