@@ -22,7 +22,9 @@ ensure_opa() {
 # Prints a file that is newer than the built server jar, if any, so a stale build is rebuilt.
 newer_than_jar() {
     local jar="$1"
-    find . \( -path ./data -o -path ./plugins -o -path ./examples -o -name target -o -path ./.git \) -prune -o \
-        -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.rego' -o -path '*/src/main/resources/*' \) \
-        -newer "$jar" -print -quit
+    # Only the modules the server is built from: scratch files elsewhere in the checkout do not count.
+    find pom.xml spi plugin-loader policy backends api \( -name target -o -name jmh \) -prune -o \
+        -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.rego' -o -name '*.json' \
+        -o -path '*/src/main/resources/*' \) \
+        -newer "$jar" -print -quit 2>/dev/null
 }
