@@ -193,8 +193,8 @@ deny contains msg if {
 	is_number(usage.queuedJobs)
 	usage.queuedJobs + 1 > quota.max_queued_jobs
 	msg := concat("", [
-		"tenant ", text.quoted(tenant_name), " has ", text.number(usage.queuedJobs),
-		" queued jobs; its quota is ", text.number(quota.max_queued_jobs),
+		"tenant ", text.quoted(tenant_name), " has reached its quota of queued jobs (",
+		text.number(usage.queuedJobs), " queued, quota ", text.number(quota.max_queued_jobs), ")",
 	])
 }
 

@@ -231,7 +231,7 @@ test_usage_within_default_quota_allowed if {
 
 test_queued_quota_reached_denied if {
 	reasons(with_usage(quota_tenant, {"queuedJobs": 3})) == [
-		"tenant 'quota-test' has 3 queued jobs; its quota is 3",
+		"tenant 'quota-test' has reached its quota of queued jobs (3 queued, quota 3)",
 	]
 }
 
@@ -241,7 +241,7 @@ test_queued_quota_one_below_allowed if {
 
 test_default_queued_quota_applies_to_unlisted_tenant if {
 	reasons(with_usage(valid, {"queuedJobs": 1000})) == [
-		"tenant 'acme' has 1000 queued jobs; its quota is 1000",
+		"tenant 'acme' has reached its quota of queued jobs (1000 queued, quota 1000)",
 	]
 }
 

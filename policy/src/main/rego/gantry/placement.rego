@@ -86,8 +86,8 @@ wait contains msg if {
 	quota := tenants.quota(tenant_name)
 	running + 1 > quota.max_running_jobs
 	msg := concat("", [
-		"tenant ", text.quoted(tenant_name), " has ", text.number(running),
-		" running jobs; its quota is ", text.number(quota.max_running_jobs),
+		"tenant ", text.quoted(tenant_name), " has reached its quota of running jobs (",
+		text.number(running), " running, quota ", text.number(quota.max_running_jobs), ")",
 	])
 }
 

@@ -265,25 +265,25 @@ test_running_below_quota_no_wait if {
 }
 
 test_running_quota_reached_waits if {
-	wait_for(quota_job, usage(1)) == ["tenant 'quota-test' has 1 running jobs; its quota is 1"]
+	wait_for(quota_job, usage(1)) == ["tenant 'quota-test' has reached its quota of running jobs (1 running, quota 1)"]
 }
 
 test_running_over_quota_waits if {
-	wait_for(quota_job, usage(3)) == ["tenant 'quota-test' has 3 running jobs; its quota is 1"]
+	wait_for(quota_job, usage(3)) == ["tenant 'quota-test' has reached its quota of running jobs (3 running, quota 1)"]
 }
 
 test_default_running_quota_applies_to_unlisted_tenant if {
 	wait_for(job, usage(99)) == []
-	wait_for(job, usage(100)) == ["tenant 'acme' has 100 running jobs; its quota is 100"]
+	wait_for(job, usage(100)) == ["tenant 'acme' has reached its quota of running jobs (100 running, quota 100)"]
 }
 
 test_running_quota_comes_from_data if {
 	quotas := {"default": {"max_running_jobs": 2}}
-	wait_for(job, usage(2)) == ["tenant 'acme' has 2 running jobs; its quota is 2"] with data.gantry.quotas as quotas
+	wait_for(job, usage(2)) == ["tenant 'acme' has reached its quota of running jobs (2 running, quota 2)"] with data.gantry.quotas as quotas
 }
 
 test_job_without_tenant_gets_the_default_running_quota if {
-	wait_for(json.remove(job, ["tenant"]), usage(100)) == ["tenant '' has 100 running jobs; its quota is 100"]
+	wait_for(json.remove(job, ["tenant"]), usage(100)) == ["tenant '' has reached its quota of running jobs (100 running, quota 100)"]
 }
 
 test_waiting_job_still_gets_its_backends_ranked if {

@@ -93,7 +93,12 @@ public class PolicyController {
             produces = MediaType.APPLICATION_JSON)
     public PromotionView promoteShadow(
             @QueryValue("expectedRevision") @Nullable String expectedRevision, @Body @Nullable String body) {
-        return shadow.promote(expectedRevision != null ? expectedRevision : expectedRevisionIn(body));
+        String inBody = expectedRevisionIn(body);
+        if (expectedRevision != null && inBody != null && !expectedRevision.equals(inBody)) {
+            throw InvalidRequestException.of("expectedRevision", "is '" + expectedRevision + "' in the query but '"
+                    + inBody + "' in the body; give it once");
+        }
+        return shadow.promote(expectedRevision != null ? expectedRevision : inBody);
     }
 
     /** Discards the candidate: 204, or 404 when none is loaded. */
@@ -111,7 +116,8 @@ public class PolicyController {
         try {
             value = Integer.parseInt(limit.strip());
         } catch (NumberFormatException e) {
-            throw InvalidRequestException.of("limit", "'" + limit + "' is not a whole number");
+            throw InvalidRequestException.of("limit", "'" + limit + "' is not a whole number from 0 to "
+                    + Integer.MAX_VALUE);
         }
         if (value < 0) {
             throw InvalidRequestException.of("limit", "must be 0 or more, got " + value);

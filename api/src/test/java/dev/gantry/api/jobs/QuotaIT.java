@@ -64,7 +64,7 @@ class QuotaIT implements ControlPlaneTestSupport {
         assertThat(created).hasSize(QUEUED_QUOTA);
         assertThat(denied).hasSize(SUBMISSIONS - QUEUED_QUOTA);
         denied.forEach(response -> assertThat(response.json().get("reasons").toString())
-                .contains("tenant 'quota-test' has 3 queued jobs; its quota is 3"));
+                .contains("tenant 'quota-test' has reached its quota of queued jobs (3 queued, quota 3)"));
         assertThat(jobs.usageOf(TENANT)).isEqualTo(new TenantUsage(1, QUEUED_QUOTA, 1 + QUEUED_QUOTA, 4L << 29));
 
         api.post("/v1/jobs/" + longJob + "/cancel", "");

@@ -43,6 +43,8 @@ class PolicyShadowPromotionIT implements ControlPlaneTestSupport {
 
         ApiClient.Response wrong = api.postEmpty(SHADOW + "/promote?expectedRevision=promote-other");
         ApiClient.Response missing = api.postEmpty(SHADOW + "/promote");
+        ApiClient.Response twice = api.post(SHADOW + "/promote?expectedRevision=promote-reviewed",
+                "{\"expectedRevision\": \"promote-other\"}");
 
         assertThat(wrong.status()).isEqualTo(409);
         assertThat(wrong.contentType()).startsWith("application/problem+json");
@@ -51,6 +53,8 @@ class PolicyShadowPromotionIT implements ControlPlaneTestSupport {
         assertThat(wrong.json().get("policyRevision").asText()).isEqualTo("promote-reviewed");
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.json().get("errors").get(0).get("field").asText()).isEqualTo("expectedRevision");
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.json().get("errors").get(0).get("message").asText()).contains("give it once");
         assertThat(api.get(SHADOW).json().get("candidateRevision").asText()).isEqualTo("promote-reviewed");
     }
 
