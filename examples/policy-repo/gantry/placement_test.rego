@@ -279,11 +279,13 @@ test_default_running_quota_applies_to_unlisted_tenant if {
 
 test_running_quota_comes_from_data if {
 	quotas := {"default": {"max_running_jobs": 2}}
-	wait_for(job, usage(2)) == ["tenant 'acme' has reached its quota of running jobs (2 running, quota 2)"] with data.gantry.quotas as quotas
+	expected := "tenant 'acme' has reached its quota of running jobs (2 running, quota 2)"
+	wait_for(job, usage(2)) == [expected] with data.gantry.quotas as quotas
 }
 
 test_job_without_tenant_gets_the_default_running_quota if {
-	wait_for(json.remove(job, ["tenant"]), usage(100)) == ["tenant '' has reached its quota of running jobs (100 running, quota 100)"]
+	expected := "tenant '' has reached its quota of running jobs (100 running, quota 100)"
+	wait_for(json.remove(job, ["tenant"]), usage(100)) == [expected]
 }
 
 test_waiting_job_still_gets_its_backends_ranked if {

@@ -169,8 +169,9 @@ public final class DecisionReader {
             String name = label.getKey();
             String value = label.getValue().textValue();
             if (!LABEL_NAME.matcher(name).matches()) {
-                throw malformed(entrypoint, "defaults.labels has '" + abbreviated(name) + "', which is not a label"
-                        + " name (letters, digits, '.', '_', '/', '-', at most 128, starting and ending alphanumeric)");
+                throw malformed(entrypoint, "defaults.labels has '" + abbreviated(name) + "', which is not a"
+                        + " label name (letters, digits, '.', '_', '/', '-', at most 128, starting and ending"
+                        + " alphanumeric)");
             }
             if (value.length() > MAX_LABEL_VALUE || value.chars().anyMatch(Character::isISOControl)) {
                 throw malformed(entrypoint, "defaults.labels." + name + " must be at most " + MAX_LABEL_VALUE

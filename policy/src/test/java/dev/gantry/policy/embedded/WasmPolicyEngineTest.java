@@ -154,7 +154,8 @@ class WasmPolicyEngineTest {
 
         PlacementDecision decision = engine.place(text(input));
 
-        assertThat(decision.waitReasons()).containsExactly("tenant 'quota-test' has reached its quota of running jobs (1 running, quota 1)");
+        assertThat(decision.waitReasons())
+                .containsExactly("tenant 'quota-test' has reached its quota of running jobs (1 running, quota 1)");
         assertThat(decision.eligible()).extracting(BackendChoice::backendId).containsExactly("k8s");
     }
 
