@@ -30,6 +30,12 @@ public final class TestPlugins {
     /** The setting, read as a label, that makes {@code capacity()} fail. */
     public static final String CAPACITY_ERROR = "capacity-error";
 
+    /** The setting, read as a label, that gives the backend this many GPUs and the GPU capability. */
+    public static final String GPUS = "gpus";
+
+    /** The setting, read as a label, that names the backend's region instead of {@code test}. */
+    public static final String REGION = "region";
+
     private TestPlugins() {
     }
 
@@ -82,7 +88,8 @@ public final class TestPlugins {
 
     /**
      * The source of {@code TestBackend}, which holds one free slot and runs nothing; its
-     * {@code capacity()} throws when its labels hold {@value #CAPACITY_ERROR}.
+     * {@code capacity()} throws when its labels hold {@value #CAPACITY_ERROR}, and its labels
+     * {@value #GPUS} and {@value #REGION} set its GPUs and region.
      */
     public static String backend(String packageName) {
         return """
@@ -122,8 +129,9 @@ public final class TestPlugins {
                     public BackendDescriptor describe() {
                         Map<String, String> all = new HashMap<>(labels);
                         all.put("%s", contextIsPlugin());
-                        var capabilities = new BackendCapabilities(false, false, false, false, false);
-                        return new BackendDescriptor(id, type, "test", all, capabilities, Optional.empty());
+                        var capabilities = new BackendCapabilities(gpus() > 0, false, false, false, false);
+                        String region = labels.getOrDefault("%s", "test");
+                        return new BackendDescriptor(id, type, region, all, capabilities, Optional.empty());
                     }
 
                     @Override
@@ -131,8 +139,12 @@ public final class TestPlugins {
                         if (labels.containsKey("%s")) {
                             throw new IllegalStateException(labels.get("%s"));
                         }
-                        var resources = new Resources(1, 1L << 30, 0);
+                        var resources = new Resources(1, 1L << 30, gpus());
                         return new Capacity(resources, resources, 1, 1);
+                    }
+
+                    private int gpus() {
+                        return Integer.parseInt(labels.getOrDefault("%s", "0"));
                     }
 
                     @Override
@@ -172,6 +184,7 @@ public final class TestPlugins {
                     }
                 }
                 """.formatted(
-                        packageName, CREATED_LABEL, CONTEXT_LABEL, CAPACITY_ERROR, CAPACITY_ERROR, CLOSE_PROPERTY);
+                        packageName, CREATED_LABEL, CONTEXT_LABEL, REGION, CAPACITY_ERROR, CAPACITY_ERROR, GPUS,
+                        CLOSE_PROPERTY);
     }
 }

@@ -118,7 +118,7 @@ public class JobService {
         ReentrantLock tenantLock = tenantLocks[Math.floorMod(spec.tenant().hashCode(), TENANT_LOCK_STRIPES)];
         tenantLock.lock();
         try {
-            result = admitAndStore(spec, idempotencyKey, digest);
+            result = admitAndStore(spec, specText, idempotencyKey, digest);
         } finally {
             tenantLock.unlock();
         }
@@ -191,13 +191,14 @@ public class JobService {
      * Decides and stores the job. The caller holds the tenant's lock, so the usage admission reads
      * is still true when the job is stored.
      */
-    private SubmitResult admitAndStore(JobSpec submitted, String idempotencyKey, String digest) {
+    private SubmitResult admitAndStore(JobSpec submitted, String submittedText, String idempotencyKey, String digest) {
         TenantUsage usage = jobs.usageOf(submitted.tenant());
         String input = inputs.admission(submitted, usage);
         AdmissionDecision decision = admit(submitted, input);
         JobSpec spec = withDefaults(submitted, decision, PolicyMetrics.Source.SUBMISSION);
         checkPlaceable(spec, usage);
-        JobRecord job = newJob(spec, specs.toText(spec), idempotencyKey, digest, decision);
+        String specText = spec == submitted ? submittedText : specs.toText(spec);
+        JobRecord job = newJob(spec, specText, idempotencyKey, digest, decision);
         try {
             lifecycle.create(job, spec.labels(), "admitted by policy revision " + decision.revision(),
                     decisionLog.admission(job.id(), decision, input));

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * Counts policy decisions and the times no decision could be made, for operators' dashboards and
@@ -42,52 +44,60 @@ public class PolicyMetrics {
     private static final String ADMISSION = "admission";
     private static final String PLACEMENT = "placement";
 
-    private final MeterRegistry registry;
     private final Timer admissionTime;
     private final Timer placementTime;
+    private final Counter allowed;
+    private final Counter denied;
+    private final Counter eligible;
+    private final Counter noneEligible;
+    private final Counter held;
+    private final Map<Source, Counter> admissionUnavailable = new EnumMap<>(Source.class);
+    private final Map<Source, Counter> placementUnavailable = new EnumMap<>(Source.class);
 
     public PolicyMetrics(MeterRegistry registry) {
-        this.registry = registry;
-        this.admissionTime = evaluationTimer(ADMISSION);
-        this.placementTime = evaluationTimer(PLACEMENT);
-        // Registered up front so that a dashboard sees zeros rather than no series before the first failure.
+        this.admissionTime = evaluationTimer(registry, ADMISSION);
+        this.placementTime = evaluationTimer(registry, PLACEMENT);
+        this.allowed = decisionCounter(registry, ADMISSION, "allowed");
+        this.denied = decisionCounter(registry, ADMISSION, "denied");
+        this.eligible = decisionCounter(registry, PLACEMENT, "eligible");
+        this.noneEligible = decisionCounter(registry, PLACEMENT, "none-eligible");
+        this.held = decisionCounter(registry, PLACEMENT, "held");
+        // Registered up front, so a dashboard sees zeros rather than no series before the first failure.
         for (Source source : Source.values()) {
-            unavailableCounter(ADMISSION, source);
-            unavailableCounter(PLACEMENT, source);
+            admissionUnavailable.put(source, unavailableCounter(registry, ADMISSION, source));
+            placementUnavailable.put(source, unavailableCounter(registry, PLACEMENT, source));
         }
     }
 
     /** An admission decision was made. */
     public void admitted(AdmissionDecision decision) {
         admissionTime.record(decision.evaluationTime());
-        decisionCounter(ADMISSION, decision.allowed() ? "allowed" : "denied").increment();
+        (decision.allowed() ? allowed : denied).increment();
     }
 
     /** A placement decision was made. */
     public void placed(PlacementDecision decision) {
         placementTime.record(decision.evaluationTime());
-        String outcome;
         if (!decision.waitReasons().isEmpty()) {
-            outcome = "held";
+            held.increment();
         } else if (decision.eligible().isEmpty()) {
-            outcome = "none-eligible";
+            noneEligible.increment();
         } else {
-            outcome = "eligible";
+            eligible.increment();
         }
-        decisionCounter(PLACEMENT, outcome).increment();
     }
 
     /** No admission decision could be made, so the caller failed closed. */
     public void admissionUnavailable(Source source) {
-        unavailableCounter(ADMISSION, source).increment();
+        admissionUnavailable.get(source).increment();
     }
 
     /** No placement decision could be made, so the caller failed closed. */
     public void placementUnavailable(Source source) {
-        unavailableCounter(PLACEMENT, source).increment();
+        placementUnavailable.get(source).increment();
     }
 
-    private Counter unavailableCounter(String decision, Source source) {
+    private static Counter unavailableCounter(MeterRegistry registry, String decision, Source source) {
         return Counter.builder("gantry.policy.unavailable")
                 .description("Policy calls that failed closed because no decision could be made")
                 .tag("decision", decision)
@@ -95,7 +105,7 @@ public class PolicyMetrics {
                 .register(registry);
     }
 
-    private Counter decisionCounter(String decision, String outcome) {
+    private static Counter decisionCounter(MeterRegistry registry, String decision, String outcome) {
         return Counter.builder("gantry.policy.decisions")
                 .description("Policy decisions made, by outcome")
                 .tag("decision", decision)
@@ -103,7 +113,7 @@ public class PolicyMetrics {
                 .register(registry);
     }
 
-    private Timer evaluationTimer(String decision) {
+    private static Timer evaluationTimer(MeterRegistry registry, String decision) {
         return Timer.builder("gantry.policy.evaluation")
                 .description("Time to evaluate one policy decision")
                 .tag("decision", decision)

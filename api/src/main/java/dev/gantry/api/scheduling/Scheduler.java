@@ -12,6 +12,7 @@ import dev.gantry.api.jobs.JobRecord;
 import dev.gantry.api.jobs.JobRepository;
 import dev.gantry.api.jobs.JobSpec;
 import dev.gantry.api.jobs.JobSpecJson;
+import dev.gantry.api.jobs.TenantUsage;
 import dev.gantry.api.jobs.TraceIds;
 import dev.gantry.api.jobs.Waiting;
 import dev.gantry.api.policy.PolicyMetrics;
@@ -26,6 +27,7 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,19 +102,25 @@ public class Scheduler {
 
     /** Runs one scheduling pass. Called by the loop thread only. */
     void pass() {
+        // One usage query per tenant and pass, read again once the tenant's usage changes: jobs
+        // that go on waiting are placed every pass, and their tenant's usage rarely moves.
+        Map<String, TenantUsage> usage = new HashMap<>();
         for (JobRecord job : jobs.findRunnable(clock.instant(), BATCH)) {
             if (loop.stopping()) {
                 return;
             }
-            schedule(job);
+            if (schedule(job, usage.computeIfAbsent(job.tenant(), jobs::usageOf))) {
+                usage.remove(job.tenant());
+            }
         }
     }
 
-    private void schedule(JobRecord job) {
+    /** Places and launches one job, or notes why it waits; returns whether an attempt began. */
+    private boolean schedule(JobRecord job, TenantUsage usage) {
         JobSpec spec = specs.read(job.spec());
         Placement.Result placed;
         try {
-            placed = placement.place(spec, jobs.usageOf(job.tenant()));
+            placed = placement.place(spec, usage);
             metrics.placed(placed.decision());
         } catch (PolicyException e) {
             metrics.placementUnavailable(PolicyMetrics.Source.SCHEDULER);
@@ -123,17 +131,19 @@ public class Scheduler {
                         .addKeyValue("traceId", job.traceId()).setCause(e).log("placement policy unavailable");
             }
             lifecycle.waiting(job, new Waiting(reason, List.of(), List.of()), null, null);
-            return;
+            return false;
         }
         Resources request = Placement.requestOf(spec);
         Optional<Backend> chosen = placed.firstWithRoom(request);
         if (chosen.isEmpty()) {
             lifecycle.waiting(job, placed.waiting(request), placed.decision(), placed.input());
-            return;
+            return false;
         }
         String backendId = chosen.get().describe().id();
-        lifecycle.beginAttempt(job.id(), backendId, placed.decision(), placed.input())
-                .ifPresent(attempt -> launch(job, spec, chosen.get(), attempt));
+        Optional<AttemptRecord> attempt =
+                lifecycle.beginAttempt(job.id(), backendId, placed.decision(), placed.input());
+        attempt.ifPresent(begun -> launch(job, spec, chosen.get(), begun));
+        return attempt.isPresent();
     }
 
     private void launch(JobRecord job, JobSpec spec, Backend backend, AttemptRecord attempt) {

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +97,8 @@ class OpaServerEngineIT implements ControlPlaneTestSupport {
     private Process startOpa() {
         try {
             Process process = new ProcessBuilder(
-                    opaExecutable(), "run", "--server", "--addr", "127.0.0.1:" + opaPort, POLICIES.toString())
+                    TestBundles.opaExecutable(), "run", "--server", "--addr", "127.0.0.1:" + opaPort,
+                    POLICIES.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -127,16 +127,6 @@ class OpaServerEngineIT implements ControlPlaneTestSupport {
             pause();
         }
         throw new IllegalStateException("opa did not become healthy on port " + opaPort);
-    }
-
-    private static String opaExecutable() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "opa"))) {
-                return Path.of(dir, "opa").toString();
-            }
-        }
-        Path fromGo = Path.of(System.getProperty("user.home"), "go", "bin", "opa");
-        return Files.isExecutable(fromGo) ? fromGo.toString() : "opa";
     }
 
     private static int freePort() {

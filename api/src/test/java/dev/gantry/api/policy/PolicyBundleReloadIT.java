@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -43,7 +42,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolicyBundleReloadIT implements ControlPlaneTestSupport {
 
-    private static final Path POLICIES = Path.of("..", "policy", "src", "main", "rego", "gantry");
     private static final String JOB_WITH_8_CPUS =
             "{\"tenant\": \"acme\", \"command\": [\"true\"], \"resources\": {\"cpu\": 8}}";
 
@@ -53,6 +51,7 @@ class PolicyBundleReloadIT implements ControlPlaneTestSupport {
     @Inject
     PolicyEngine policy;
 
+    private final TestBundles bundles = new TestBundles();
     private Path bundle;
 
     @Override
@@ -185,35 +184,7 @@ class PolicyBundleReloadIT implements ControlPlaneTestSupport {
 
     /** Builds the default policies with another CPU limit into {@code output}. */
     private Path buildBundle(int maxCpu, String revision, Path output) throws IOException {
-        Path source = Files.createTempDirectory(bundle.getParent(), "source-");
-        Path gantry = Files.createDirectories(source.resolve("gantry"));
-        try (Stream<Path> files = Files.list(POLICIES)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (!file.getFileName().toString().endsWith("_test.rego")) {
-                    Files.copy(file, gantry.resolve(file.getFileName()));
-                }
-            }
-        }
-        Path data = gantry.resolve("data.json");
-        Files.writeString(data, Files.readString(data).replaceFirst("\"max_cpu\": \\d+", "\"max_cpu\": " + maxCpu));
-        Path built = source.resolve("bundle.tar.gz");
-        run(opaExecutable(), "build", "--target=wasm", "--revision=" + revision,
-                "--entrypoint=gantry/admission/decision", "--entrypoint=gantry/placement/decision",
-                "--output=" + built, source.toString());
-        return Files.move(built, output, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void run(String... command) throws IOException {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("opa build failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running opa", e);
-        }
+        return Files.write(output, bundles.withMaxCpu(maxCpu, revision));
     }
 
     private static int eventually(IntSupplier status, int expected) {
@@ -232,16 +203,6 @@ class PolicyBundleReloadIT implements ControlPlaneTestSupport {
             pause();
         }
         assertThat(engine.lastRefusal()).as("the garbage bundle is refused").isPresent();
-    }
-
-    private static String opaExecutable() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "opa"))) {
-                return Path.of(dir, "opa").toString();
-            }
-        }
-        Path fromGo = Path.of(System.getProperty("user.home"), "go", "bin", "opa");
-        return Files.isExecutable(fromGo) ? fromGo.toString() : "opa";
     }
 
     private static void pause() {

@@ -103,7 +103,8 @@ final class TestBundles {
         }
     }
 
-    private static String opaExecutable() {
+    /** The opa binary: the first on {@code PATH}, else the one {@code go install} put in ~/go/bin. */
+    static String opaExecutable() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "opa"))) {
                 return Path.of(dir, "opa").toString();

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.api.ApiClient;
 import dev.gantry.api.ControlPlaneTestSupport;
-import dev.gantry.plugins.PluginJarBuilder;
+import dev.gantry.plugins.TestPlugins;
+import dev.gantry.spi.SpiVersion;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Placement through the whole control plane with the default policies, on a hybrid estate: one
  * small on-premises backend ({@code local}, one slot), two priced cloud backends in different
- * regions, a cheaper spot backend, and a GPU backend from a plugin that only reports capacity.
+ * regions, a cheaper spot backend, and a GPU backend from the test plugin, which only reports capacity.
  * Every backend but the GPU one runs real processes.
  */
 @MicronautTest(transactional = false)
@@ -46,7 +47,7 @@ class PlacementIT implements ControlPlaneTestSupport {
     @Override
     public Map<String, String> extraProperties() {
         Map<String, String> properties = new HashMap<>();
-        properties.put("gantry.plugins-dir", gpuPlugin().toString());
+        properties.put("gantry.plugins-dir", testPlugin().toString());
         properties.put("gantry.backends.local.slots", "1");
         properties.put("gantry.backends.local.region", "eu-west-1");
         properties.put("gantry.backends.local.labels", "tier=on-prem");
@@ -54,6 +55,9 @@ class PlacementIT implements ControlPlaneTestSupport {
         local(properties, "cloud-us", "us-east-1", "tier=cloud", "0.05");
         local(properties, "spot-us", "us-east-1", "tier=cloud,capacity=spot", "0.01");
         properties.put("gantry.backends.gpu.type", "gpu-test");
+        properties.put("gantry.backends.gpu." + TestPlugins.GPUS, "4");
+        properties.put("gantry.backends.gpu." + TestPlugins.REGION, "eu-west-1");
+        properties.put("gantry.backends.gpu.tier", "cloud");
         return properties;
     }
 
@@ -231,104 +235,15 @@ class PlacementIT implements ControlPlaneTestSupport {
         properties.put(prefix + "price-per-cpu-hour", price);
     }
 
-    /** A plugins directory with one plugin whose backends have four GPUs and run nothing. */
-    private static Path gpuPlugin() {
+    /** A plugins directory with the test plugin, whose backends run nothing. */
+    private static Path testPlugin() {
         try {
             Path plugins = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "gantry-plugins-");
-            new PluginJarBuilder()
-                    .source("acme.gpu.GpuFactory", GPU_FACTORY)
-                    .source("acme.gpu.GpuBackend", GPU_BACKEND)
-                    .factory("acme.gpu.GpuFactory")
+            TestPlugins.plugin("acme.gpu", "gpu-test", SpiVersion.CURRENT, TestPlugins.CREATE_FROM_SETTINGS)
                     .writeJar(plugins.resolve("gpu.jar"));
             return plugins;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
-
-    private static final String GPU_FACTORY = """
-            package acme.gpu;
-
-            import dev.gantry.spi.Backend;
-            import dev.gantry.spi.BackendContext;
-            import dev.gantry.spi.BackendFactory;
-            import dev.gantry.spi.SpiVersion;
-
-            public final class GpuFactory implements BackendFactory {
-                @Override
-                public String type() {
-                    return "gpu-test";
-                }
-
-                @Override
-                public String spiVersion() {
-                    return SpiVersion.CURRENT;
-                }
-
-                @Override
-                public Backend create(BackendContext context) {
-                    return new GpuBackend(context.id());
-                }
-            }
-            """;
-
-    private static final String GPU_BACKEND = """
-            package acme.gpu;
-
-            import dev.gantry.spi.*;
-            import java.time.Duration;
-            import java.util.List;
-            import java.util.Map;
-            import java.util.Optional;
-
-            public final class GpuBackend implements Backend {
-                private final String id;
-
-                GpuBackend(String id) {
-                    this.id = id;
-                }
-
-                @Override
-                public BackendDescriptor describe() {
-                    return new BackendDescriptor(id, "gpu-test", "eu-west-1", Map.of("tier", "cloud"),
-                            new BackendCapabilities(true, false, false, false, false), Optional.empty());
-                }
-
-                @Override
-                public Capacity capacity() {
-                    Resources total = new Resources(32, 256L << 30, 4);
-                    return new Capacity(total, total, 4, 4);
-                }
-
-                @Override
-                public RunHandle launch(LaunchRequest request) throws BackendException {
-                    throw new BackendException(BackendException.Kind.UNSUPPORTED, "this test backend runs nothing");
-                }
-
-                @Override
-                public RunStatus status(RunHandle handle) {
-                    return RunStatus.unknown("this test backend runs nothing");
-                }
-
-                @Override
-                public void cancel(RunHandle handle, Duration grace) throws BackendException {
-                    throw new BackendException(BackendException.Kind.NOT_FOUND, "no run " + handle.attemptId());
-                }
-
-                @Override
-                public LogChunk logs(RunHandle handle, LogStream stream, long offset, int maxBytes)
-                        throws BackendException {
-                    throw new BackendException(BackendException.Kind.NOT_FOUND, "no run " + handle.attemptId());
-                }
-
-                @Override
-                public List<RunHandle> runs() {
-                    return List.of();
-                }
-
-                @Override
-                public void close() {
-                }
-            }
-            """;
 }
