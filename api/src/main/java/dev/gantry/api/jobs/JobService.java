@@ -218,7 +218,7 @@ public class JobService {
         AdmissionDecision decision;
         try {
             decision = policy.admit(input);
-            metrics.admitted(decision);
+            metrics.admitted(decision, PolicyMetrics.Source.SUBMISSION);
         } catch (PolicyException e) {
             metrics.admissionUnavailable(PolicyMetrics.Source.SUBMISSION);
             LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("admission policy unavailable");
@@ -265,7 +265,7 @@ public class JobService {
         Placement.Result placed;
         try {
             placed = placement.place(spec, usage);
-            metrics.placed(placed.decision());
+            metrics.placed(placed.decision(), PolicyMetrics.Source.SUBMISSION);
         } catch (PolicyException e) {
             metrics.placementUnavailable(PolicyMetrics.Source.SUBMISSION);
             LOG.atError().addKeyValue("tenant", spec.tenant()).setCause(e).log("placement policy unavailable");

@@ -68,7 +68,7 @@ public class PolicyEvaluation {
     private AdmissionDecision admit(JobSpec spec, TenantUsage usage) {
         try {
             AdmissionDecision decision = policy.admit(inputs.admission(spec, usage));
-            metrics.admitted(decision);
+            metrics.admitted(decision, PolicyMetrics.Source.DRY_RUN);
             return decision;
         } catch (PolicyException e) {
             metrics.admissionUnavailable(PolicyMetrics.Source.DRY_RUN);
@@ -79,7 +79,7 @@ public class PolicyEvaluation {
     private Placement.Result place(JobSpec spec, TenantUsage usage) {
         try {
             Placement.Result placed = placement.place(spec, usage);
-            metrics.placed(placed.decision());
+            metrics.placed(placed.decision(), PolicyMetrics.Source.DRY_RUN);
             return placed;
         } catch (PolicyException e) {
             metrics.placementUnavailable(PolicyMetrics.Source.DRY_RUN);

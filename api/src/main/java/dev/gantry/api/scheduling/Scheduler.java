@@ -121,7 +121,7 @@ public class Scheduler {
         Placement.Result placed;
         try {
             placed = placement.place(spec, usage);
-            metrics.placed(placed.decision());
+            metrics.placed(placed.decision(), PolicyMetrics.Source.SCHEDULER);
         } catch (PolicyException e) {
             metrics.placementUnavailable(PolicyMetrics.Source.SCHEDULER);
             String reason = "waiting: placement policy unavailable: " + e.getMessage();
